@@ -1,0 +1,347 @@
+"""Admin for the core, and the pieces every app's admin is built from.
+
+`MunicipalityScopedAdmin` is the one place that enforces "an officer sees and edits
+only the data of their own municipalities". Every municipality-owned model's admin
+uses it. `ImportAdminMixin` adds an upload page that runs a core `Importer`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from brorebro.importing import ImportError_, read_upload
+from brorebro.listings import ListingStatus
+from brorebro.models import Inquiry, Municipality, Officer
+
+admin.site.site_header = _("Business Region Örebro – administration")
+admin.site.site_title = _("Business Region Örebro")
+admin.site.index_title = _("Listings, surveys and skills")
+
+
+def user_municipalities(request):
+    """The municipalities the requesting user may act for (cached per request)."""
+    if not hasattr(request, "_brorebro_municipalities"):
+        request._brorebro_municipalities = Municipality.objects.for_user(request.user)
+    return request._brorebro_municipalities
+
+
+def user_sees_all(request) -> bool:
+    user = request.user
+    if user.is_superuser:
+        return True
+    officer = getattr(user, "officer", None)
+    return bool(officer and officer.is_regional_admin)
+
+
+class MunicipalityScopedAdmin(admin.ModelAdmin):
+    """Limit an admin to the municipalities of the logged-in officer.
+
+    `municipality_field` is the lookup from the model to its municipality (or to a
+    many-to-many of municipalities, e.g. "municipalities"). Scoping covers the
+    changelist, single-object views (403 for another municipality's object), the
+    municipality choices in forms, and saving (a forged id is refused).
+    """
+
+    municipality_field = "municipality"
+
+    # --- querysets
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if user_sees_all(request):
+            return qs
+        lookup = f"{self.municipality_field}__in"
+        qs = qs.filter(**{lookup: user_municipalities(request)})
+        if self._scope_is_multi():
+            qs = qs.distinct()
+        return qs
+
+    def _scope_is_multi(self) -> bool:
+        field = self.model._meta.get_field(self.municipality_field.split("__")[0])
+        return field.many_to_many
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not user_sees_all(request):
+            field = from_field or self.model._meta.pk.name
+            try:
+                exists = self.model._default_manager.filter(**{field: object_id}).exists()
+            except (ValueError, TypeError):
+                exists = False
+            if exists:
+                raise PermissionDenied(_("This belongs to another municipality."))
+        return obj
+
+    # --- form choices
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Municipality:
+            kwargs["queryset"] = user_municipalities(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is Municipality:
+            kwargs["queryset"] = user_municipalities(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = list(user_municipalities(request)[:2])
+        if len(own) == 1 and self.municipality_field == "municipality":
+            initial.setdefault("municipality", own[0].pk)
+        return initial
+
+    # --- saving
+    def object_municipality_ids(self, obj) -> set[int]:
+        name = self.municipality_field.split("__")[0]
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            if obj.pk is None:
+                return set()
+            return set(getattr(obj, name).values_list("pk", flat=True))
+        value = getattr(obj, field.attname)
+        return {value} if value is not None else set()
+
+    def save_model(self, request, obj, form, change):
+        if not user_sees_all(request):
+            allowed = set(user_municipalities(request).values_list("pk", flat=True))
+            if not self.object_municipality_ids(obj) <= allowed:
+                raise PermissionDenied(_("You cannot save data for another municipality."))
+        if hasattr(obj, "created_by_id") and not change:
+            obj.created_by = request.user
+        if hasattr(obj, "updated_by_id"):
+            obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (comma or semicolon separated, UTF-8) or XLSX, as described in the README."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and show what would change, without saving"),
+        required=False,
+        initial=True,
+    )
+
+
+class ImportAdminMixin:
+    """Adds an "Import" page to a ModelAdmin that runs `importer_class` on an upload."""
+
+    importer_class = None
+    import_form_class = ImportForm
+    import_template = "admin/brorebro/import.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        report = None
+        form = self.import_form_class(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                source = read_upload(upload)
+            except ImportError_ as exc:
+                form.add_error("file", str(exc))
+            else:
+                importer = self.importer_class(
+                    user=request.user, dry_run=form.cleaned_data["dry_run"], **self.importer_kwargs(form)
+                )
+                report = importer.run(source)
+                if report.ok and not report.dry_run:
+                    messages.success(request, report.summary())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import %(name)s") % {"name": self.model._meta.verbose_name_plural},
+            "form": form,
+            "report": report,
+            "help_text": self.import_help_text(),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+    def importer_kwargs(self, form) -> dict:
+        return {}
+
+    def import_help_text(self) -> str:
+        return ""
+
+
+# --- Listing actions, shared by premises and land (module-level, as Django admin likes).
+def _apply(modeladmin, request, queryset, method, done_message, *args):
+    count = 0
+    for obj in queryset:
+        getattr(obj, method)(*args, user=request.user)
+        count += 1
+    modeladmin.message_user(request, done_message(count), messages.SUCCESS)
+
+
+@admin.action(description=_("Publish selected listings"), permissions=["change"])
+def publish_listings(modeladmin, request, queryset):
+    _apply(
+        modeladmin, request, queryset, "publish",
+        lambda n: ngettext("%(n)d listing published.", "%(n)d listings published.", n) % {"n": n},
+    )
+
+
+@admin.action(description=_("Confirm still available"), permissions=["change"])
+def confirm_listings(modeladmin, request, queryset):
+    _apply(
+        modeladmin, request, queryset, "confirm",
+        lambda n: ngettext("%(n)d listing confirmed.", "%(n)d listings confirmed.", n) % {"n": n},
+    )
+
+
+@admin.action(description=_("Archive selected listings"), permissions=["change"])
+def archive_listings(modeladmin, request, queryset):
+    _apply(
+        modeladmin, request, queryset, "archive",
+        lambda n: ngettext("%(n)d listing archived.", "%(n)d listings archived.", n) % {"n": n},
+    )
+
+
+class NeedsConfirmationFilter(admin.SimpleListFilter):
+    title = _("freshness")
+    parameter_name = "freshness"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("Not confirmed for 90 days or more"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "stale":
+            return queryset.needs_confirmation()
+        return queryset
+
+
+class ListingAdminMixin:
+    """Freshness display shared by the listing admins."""
+
+    @admin.display(description=_("last confirmed"), ordering="confirmed_at")
+    def freshness(self, obj):
+        when = obj.last_confirmed
+        if when is None:
+            return "–"
+        label = when.strftime("%Y-%m-%d")
+        if obj.needs_confirmation:
+            return format_html(
+                '<strong class="needs-confirmation">⚠ {} ({})</strong>', label, _("confirm!")
+            )
+        return label
+
+
+# --- Core admins
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "county_code", "member", "office_email", "has_boundary"]
+    list_filter = ["member", "county_code"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    exclude = ["boundary"]
+
+    @admin.display(boolean=True, description=_("boundary loaded"))
+    def has_boundary(self, obj):
+        return obj.boundary is not None
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).defer("boundary")
+        return qs if user_sees_all(request) else qs.filter(pk__in=user_municipalities(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Officers may keep their office's contact details current, nothing else.
+        if user_sees_all(request):
+            return []
+        return ["code", "name", "slug", "county_code", "member"]
+
+    def has_add_permission(self, request):
+        return user_sees_all(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(MunicipalityScopedAdmin):
+    list_display = ["created_at", "listing_link", "name", "company", "municipality", "status"]
+    list_filter = ["status", "municipality"]
+    search_fields = ["name", "company", "email", "listing_title", "message"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "municipality", "listing_link", "name", "company", "email", "phone",
+        "message", "consent", "language", "created_at", "anonymised_at",
+    ]
+    fields = readonly_fields + ["status", "officer_notes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("listing"))
+    def listing_link(self, obj):
+        listing = obj.listing
+        if listing is None:
+            return obj.listing_title
+        opts = listing._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[listing.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.listing_title)
+
+
+class OfficerInline(admin.StackedInline):
+    model = Officer
+    can_delete = False
+    filter_horizontal = ["municipalities"]
+    verbose_name_plural = _("officer: municipalities")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class OfficerUserAdmin(UserAdmin):
+    """Only superusers manage accounts, so nobody can raise their own rights."""
+
+    inlines = [OfficerInline]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+__all__ = [
+    "ImportAdminMixin",
+    "ListingAdminMixin",
+    "ListingStatus",
+    "MunicipalityScopedAdmin",
+    "NeedsConfirmationFilter",
+    "archive_listings",
+    "confirm_listings",
+    "publish_listings",
+]

@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def site(request):
+    return {
+        "TILE_URL": settings.TILE_URL,
+        "TILE_ATTRIBUTION": settings.TILE_ATTRIBUTION,
+        "FORCE_IMAGE_PATH": settings.LEAFLET_CONFIG["FORCE_IMAGE_PATH"],
+    }

@@ -1,0 +1,145 @@
+"""The abstract listing that premises and land plots share.
+
+A listing belongs to one municipality, has a public business contact, a life cycle
+(draft → published → let/sold/reserved → archived) and a freshness date: officers
+confirm that it is still available, and a listing nobody has confirmed for
+LISTING_HIDE_AFTER_DAYS leaves the public search.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ListingStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RESERVED = "reserved", _("Reserved")
+    LET = "let", _("Let")
+    SOLD = "sold", _("Sold")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ListingQuerySet(models.QuerySet):
+    def with_last_confirmed(self) -> ListingQuerySet:
+        return self.annotate(
+            last_confirmed_at=Coalesce("confirmed_at", "published_at", "created_at")
+        )
+
+    def published(self) -> ListingQuerySet:
+        return self.filter(status=ListingStatus.PUBLISHED)
+
+    def visible(self, now=None) -> ListingQuerySet:
+        """What the public sees: published and confirmed recently enough."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.LISTING_HIDE_AFTER_DAYS)
+        return self.published().with_last_confirmed().filter(last_confirmed_at__gte=cutoff)
+
+    def needs_confirmation(self, now=None) -> ListingQuerySet:
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.LISTING_FLAG_AFTER_DAYS)
+        return self.published().with_last_confirmed().filter(last_confirmed_at__lt=cutoff)
+
+    def expired(self, now=None) -> ListingQuerySet:
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.LISTING_HIDE_AFTER_DAYS)
+        return self.published().with_last_confirmed().filter(last_confirmed_at__lt=cutoff)
+
+    def for_user(self, user) -> ListingQuerySet:
+        from brorebro.models import Municipality
+
+        return self.filter(municipality__in=Municipality.objects.for_user(user))
+
+
+class Listing(models.Model):
+    municipality = models.ForeignKey(
+        "brorebro.Municipality",
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+        verbose_name=_("municipality"),
+    )
+    external_ref = models.CharField(
+        _("external reference"),
+        max_length=64,
+        help_text=_("The municipality's own id for the listing; unique per municipality."),
+    )
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
+    contact_organisation = models.CharField(_("contact organisation"), max_length=160, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(
+        _("last confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("When an officer last confirmed that the listing is still available."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    objects = ListingQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    # --- life cycle; each method saves so that the change history records it.
+    def publish(self, user=None) -> None:
+        now = timezone.now()
+        self.status = ListingStatus.PUBLISHED
+        self.published_at = self.published_at or now
+        self.confirmed_at = now
+        self._save_by(user)
+
+    def confirm(self, user=None) -> None:
+        self.confirmed_at = timezone.now()
+        self._save_by(user)
+
+    def archive(self, user=None) -> None:
+        self.status = ListingStatus.ARCHIVED
+        self._save_by(user)
+
+    def set_status(self, status: str, user=None) -> None:
+        self.status = status
+        self._save_by(user)
+
+    def _save_by(self, user) -> None:
+        if user is not None and user.is_authenticated:
+            self.updated_by = user
+        self.save()
+
+    @property
+    def last_confirmed(self):
+        return self.confirmed_at or self.published_at or self.created_at
+
+    @property
+    def needs_confirmation(self) -> bool:
+        if self.status != ListingStatus.PUBLISHED or self.last_confirmed is None:
+            return False
+        return self.last_confirmed < timezone.now() - timedelta(
+            days=settings.LISTING_FLAG_AFTER_DAYS
+        )

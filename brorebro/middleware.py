@@ -1,0 +1,82 @@
+"""Response headers and graceful failure that apply to every request."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
+from django.template.loader import render_to_string
+from django.http import HttpResponse
+
+logger = logging.getLogger(__name__)
+
+
+def content_security_policy(path: str) -> str:
+    tiles = f" {settings.TILE_ORIGIN}" if settings.TILE_ORIGIN else ""
+    if path.startswith("/admin/"):
+        # The admin and django-leaflet's widget use inline scripts; the admin is behind login.
+        script = "'self' 'unsafe-inline'"
+    else:
+        script = "'self'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {script}",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob:{tiles}",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class ContentSecurityPolicyMiddleware:
+    """Only our own origin, plus the map tile server for images."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", content_security_policy(request.path))
+        response.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a friendly 503 instead of a 500 when the database is away.
+
+    Connections are closed so that the next request reconnects as soon as the
+    database is back; no worker restart is needed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)) or (
+            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
+        ):
+            logger.error("Database unavailable: %s", exception)
+            close_old_connections()
+            from django.db import connections
+
+            for conn in connections.all(initialized_only=True):
+                conn.close_if_unusable_or_obsolete()
+                try:
+                    conn.close()
+                except DatabaseError:
+                    pass
+            body = render_to_string("503.html", {"request": request})
+            response = HttpResponse(body, status=503)
+            response["Retry-After"] = "30"
+            return response
+        return None

@@ -1,0 +1,155 @@
+"""The shared core: municipalities, officers and inquiries.
+
+Every listing in the portal belongs to a municipality; officers are scoped to the
+municipalities they work for. Nothing here knows about premises or land.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.gis.db import models
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Re-exported for the apps: the abstract listing base lives in its own module.
+from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
+
+municipality_code_validator = RegexValidator(
+    r"^\d{4}$", _("A municipality code is four digits, e.g. 1880.")
+)
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def members(self) -> MunicipalityQuerySet:
+        return self.filter(member=True)
+
+    def for_user(self, user) -> MunicipalityQuerySet:
+        """The municipalities whose data `user` may see and edit."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        officer = getattr(user, "officer", None)
+        if officer is None:
+            return self.none()
+        if officer.is_regional_admin:
+            return self.all()
+        return self.filter(officers=officer)
+
+
+class Municipality(models.Model):
+    code = models.CharField(
+        _("municipality code"), max_length=4, unique=True, validators=[municipality_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    county_code = models.CharField(_("county code"), max_length=2, default="18")
+    member = models.BooleanField(
+        _("member of Business Region Örebro"),
+        default=True,
+        help_text=_("Members are counted in regional figures such as the regional NKI."),
+    )
+    office_email = models.EmailField(_("business office email"), blank=True)
+    office_phone = models.CharField(_("business office phone"), max_length=40, blank=True)
+    office_url = models.URLField(_("business office web address"), blank=True)
+    boundary = models.MultiPolygonField(_("boundary"), srid=settings.SRID, null=True, blank=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(boundary__isnull=True) | Q(boundary__isvalid=True),
+                name="municipality_boundary_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def contains(self, point) -> bool | None:
+        """Whether `point` lies inside the boundary; None when no boundary is loaded."""
+        if self.boundary is None:
+            return None
+        if point.srid != self.boundary.srid:
+            point = point.transform(self.boundary.srid, clone=True)
+        # A small tolerance: the fixture boundaries are simplified.
+        return self.boundary.buffer(50).contains(point)
+
+
+class Officer(models.Model):
+    """A user who works for one or more municipalities, or for the whole region."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="officers", blank=True, verbose_name=_("municipalities")
+    )
+    is_regional_admin = models.BooleanField(
+        _("regional administrator"),
+        default=False,
+        help_text=_("Regional administrators see and edit the data of every municipality."),
+    )
+
+    class Meta:
+        verbose_name = _("officer")
+        verbose_name_plural = _("officers")
+
+    def __str__(self) -> str:
+        return self.user.get_username()
+
+
+class InquiryQuerySet(models.QuerySet):
+    def for_user(self, user) -> InquiryQuerySet:
+        return self.filter(municipality__in=Municipality.objects.for_user(user))
+
+    def older_than(self, months: int) -> InquiryQuerySet:
+        cutoff = timezone.now() - timezone.timedelta(days=round(months * 30.44))
+        return self.filter(created_at__lt=cutoff)
+
+
+class Inquiry(models.Model):
+    """A message from a company about one listing. Holds personal data (see README)."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="inquiries", verbose_name=_("municipality")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    listing = GenericForeignKey("content_type", "object_id")
+    listing_title = models.CharField(_("listing"), max_length=200)
+    name = models.CharField(_("name"), max_length=120)
+    company = models.CharField(_("company"), max_length=160, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    consent = models.BooleanField(_("consent to the handling of personal data"), default=False)
+    language = models.CharField(_("language"), max_length=5, default="sv")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    officer_notes = models.TextField(_("officer notes"), blank=True)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="inquiry_listing_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.listing_title} – {self.name}"

@@ -1,0 +1,143 @@
+"""Spatial building blocks shared by the search pages, the GeoJSON API and exports.
+
+Geometries are stored in settings.SRID (SWEREF 99 TM, metres); the edges of the
+portal speak WGS84. These helpers parse WGS84 input into stored-SRID geometries,
+validate it with user-facing messages, and aggregate points into clusters in the
+database for low zoom levels.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.gis.db.models import Func
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import Avg, Count, FloatField, IntegerField, Min
+from django.db.models.functions import Cast, Floor
+from django.utils.translation import gettext_lazy as _
+
+WGS84 = 4326
+# Generous envelope around Sweden in WGS84 (lon/lat): input outside it is a mistake.
+SWEDEN_BOUNDS = (10.0, 55.0, 24.5, 69.5)
+MAX_RADIUS_KM = 500
+
+
+def in_sweden(lon: float, lat: float) -> bool:
+    west, south, east, north = SWEDEN_BOUNDS
+    return west <= lon <= east and south <= lat <= north
+
+
+def _floats(value: str, count: int, message) -> list[float]:
+    parts = [p.strip() for p in str(value).split(",")]
+    if len(parts) != count:
+        raise forms.ValidationError(message)
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        raise forms.ValidationError(message) from None
+    if any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+        raise forms.ValidationError(message)
+    return numbers
+
+
+class BBoxField(forms.CharField):
+    """`west,south,east,north` in WGS84 → a Polygon in settings.SRID."""
+
+    default_error_messages = {
+        "invalid": _("Give the map area as west,south,east,north in degrees (WGS84)."),
+        "order": _("The map area is reversed: west must be less than east and south less than north."),
+        "range": _("The map area is outside the valid range of longitude and latitude."),
+        "outside": _("The map area does not cover Sweden."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        west, south, east, north = _floats(value, 4, self.error_messages["invalid"])
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
+            raise forms.ValidationError(self.error_messages["range"], code="range")
+        if west >= east or south >= north:
+            raise forms.ValidationError(self.error_messages["order"], code="order")
+        # Clip to a band around Sweden so the projection to SWEREF 99 TM stays sane.
+        w, s, e, n = SWEDEN_BOUNDS
+        west, south, east, north = max(west, w - 10), max(south, s - 10), min(east, e + 10), min(north, n + 10)
+        if west >= east or south >= north:
+            raise forms.ValidationError(self.error_messages["outside"], code="outside")
+        polygon = Polygon.from_bbox((west, south, east, north))
+        polygon.srid = WGS84
+        return polygon.transform(settings.SRID, clone=True)
+
+
+class LatLonField(forms.CharField):
+    """`lat,lon` in WGS84 → a Point in settings.SRID; must lie in or near Sweden."""
+
+    default_error_messages = {
+        "invalid": _("Give the position as latitude,longitude in degrees, e.g. 59.27,15.21."),
+        "outside": _("The position is outside Sweden."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        lat, lon = _floats(value, 2, self.error_messages["invalid"])
+        if not in_sweden(lon, lat):
+            raise forms.ValidationError(self.error_messages["outside"], code="outside")
+        return wgs84_point(lon, lat)
+
+
+def wgs84_point(lon: float, lat: float) -> Point:
+    point = Point(lon, lat, srid=WGS84)
+    return point.transform(settings.SRID, clone=True)
+
+
+class RadiusField(forms.FloatField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0.1)
+        kwargs.setdefault("max_value", MAX_RADIUS_KM)
+        super().__init__(**kwargs)
+
+
+class ST_X(Func):
+    function = "ST_X"
+    output_field = FloatField()
+
+
+class ST_Y(Func):
+    function = "ST_Y"
+    output_field = FloatField()
+
+
+# Size of a cluster cell in degrees of longitude per zoom level (about 60 px at 256 px tiles).
+def cluster_cell_degrees(zoom: int) -> float:
+    zoom = max(0, min(int(zoom), 20))
+    return 360.0 / (2**zoom) / 256 * 60
+
+
+def point_clusters(queryset, field: str, zoom: int) -> list[dict]:
+    """Group the points of `queryset` into grid cells in the database.
+
+    Returns one dict per cell: the mean lon/lat of its points, the count and, for
+    single-point cells, the pk. The counts add up to queryset.count().
+    """
+    size = cluster_cell_degrees(zoom)
+    rows = (
+        queryset.order_by()
+        .annotate(
+            _wgs=Transform(field, WGS84),
+        )
+        .annotate(_lon=ST_X("_wgs"), _lat=ST_Y("_wgs"))
+        .annotate(
+            _cx=Cast(Floor(Cast("_lon", FloatField()) / size), IntegerField()),
+            _cy=Cast(Floor(Cast("_lat", FloatField()) / size), IntegerField()),
+        )
+        .values("_cx", "_cy")
+        .annotate(n=Count("pk"), lon=Avg("_lon"), lat=Avg("_lat"), pk=Min("pk"))
+        .order_by("_cx", "_cy")
+    )
+    return [
+        {"lon": r["lon"], "lat": r["lat"], "count": r["n"], "pk": r["pk"] if r["n"] == 1 else None}
+        for r in rows
+    ]

@@ -1,0 +1,62 @@
+"""Views of the core: home page, health check, statement pages and error pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from brorebro.models import Municipality
+from brorebro.sections import all_sections
+
+
+@require_GET
+def home(request):
+    municipalities = Municipality.objects.filter(county_code="18").defer("boundary")
+    return render(
+        request,
+        "brorebro/home.html",
+        {"municipalities": municipalities, "sections": all_sections()},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        connection.close()
+        return JsonResponse({"db": "unavailable"}, status=503)
+    return JsonResponse({"db": "ok"})
+
+
+@require_GET
+def privacy(request):
+    return render(
+        request,
+        "brorebro/privacy.html",
+        {"retention_months": settings.INQUIRY_RETENTION_MONTHS},
+    )
+
+
+@require_GET
+def accessibility(request):
+    return render(request, "brorebro/accessibility.html")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request context: the failure may come from a context processor.
+    from django.template.loader import render_to_string
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -1,0 +1,115 @@
+"""Shared fixtures. Factories are exposed as fixtures here and in tests/<app>/conftest.py."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import MunicipalityFactory, make_officer
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Manifest storage needs collectstatic; tests use plain storage. Fast hashing, locmem mail.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = False
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if settings.IS_POSTGIS:
+        return
+    skip = pytest.mark.skip(reason="needs PostGIS; `make test` runs it there")
+    for item in items:
+        if "postgis_only" in item.keywords or "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def orebro(db):
+    return MunicipalityFactory(code="1880", name="Örebro", slug="orebro")
+
+
+@pytest.fixture
+def laxa(db):
+    return MunicipalityFactory(code="1860", name="Laxå", slug="laxa")
+
+
+@pytest.fixture
+def hallsberg(db):
+    return MunicipalityFactory(code="1861", name="Hallsberg", slug="hallsberg")
+
+
+@pytest.fixture
+def county(db):
+    """All twelve municipalities from the fixture, boundaries not loaded."""
+    from django.core.management import call_command
+
+    from brorebro.models import Municipality
+
+    call_command("loaddata", "municipalities", verbosity=0)
+    return {m.code: m for m in Municipality.objects.all()}
+
+
+@pytest.fixture
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"../shared/data is absent ({SHARED_DATA}); boundary tests need it")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def county_with_boundaries(county, shared_data):
+    from django.core.management import call_command
+
+    from brorebro.models import Municipality
+
+    call_command("import_municipality_boundaries", str(shared_data / "orebro_lan_municipalities.geojson"))
+    return {m.code: m for m in Municipality.objects.all()}
+
+
+@pytest.fixture
+def laxa_officer(laxa):
+    return make_officer(laxa, username="laxa_officer")
+
+
+@pytest.fixture
+def orebro_officer(orebro):
+    return make_officer(orebro, username="orebro_officer")
+
+
+@pytest.fixture
+def regional_admin(db):
+    return make_officer(username="regional", regional=True)
