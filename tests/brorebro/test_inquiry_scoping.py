@@ -1,0 +1,118 @@
+"""Inquiries hold personal data: officers see only their own municipality's."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.utils import timezone
+
+from brorebro.models import Inquiry, Municipality
+
+
+def make_inquiry(municipality, name="Anna Andersson", **kwargs):
+    return Inquiry.objects.create(
+        municipality=municipality,
+        content_type=ContentType.objects.get_for_model(Municipality),
+        object_id=municipality.pk,
+        listing_title=f"Lager i {municipality.name}",
+        name=name,
+        email="anna@example.se",
+        message="Vi behöver 2 000 m² lager.",
+        consent=True,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def two_inquiries(orebro, laxa):
+    return make_inquiry(orebro, name="Örebro-kund"), make_inquiry(laxa, name="Laxå-kund")
+
+
+def test_officer_sees_only_own_inquiries_in_changelist(client, laxa_officer, two_inquiries):
+    client.force_login(laxa_officer)
+    response = client.get("/admin/brorebro/inquiry/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Laxå-kund" in html
+    assert "Örebro-kund" not in html
+
+
+def test_officer_cannot_open_other_municipality_inquiry(client, laxa_officer, two_inquiries):
+    orebro_inquiry, laxa_inquiry = two_inquiries
+    client.force_login(laxa_officer)
+    assert client.get(f"/admin/brorebro/inquiry/{laxa_inquiry.pk}/change/").status_code == 200
+    response = client.get(f"/admin/brorebro/inquiry/{orebro_inquiry.pk}/change/")
+    assert response.status_code == 403
+    assert "anna@example.se" not in response.content.decode()
+
+
+def test_officer_cannot_delete_other_municipality_inquiry(client, laxa_officer, two_inquiries):
+    orebro_inquiry, _ = two_inquiries
+    client.force_login(laxa_officer)
+    response = client.post(f"/admin/brorebro/inquiry/{orebro_inquiry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Inquiry.objects.filter(pk=orebro_inquiry.pk).exists()
+
+
+def test_bulk_action_ignores_forged_ids_of_other_municipality(client, laxa_officer, two_inquiries):
+    orebro_inquiry, laxa_inquiry = two_inquiries
+    client.force_login(laxa_officer)
+    client.post(
+        "/admin/brorebro/inquiry/",
+        {"action": "delete_selected", "_selected_action": [orebro_inquiry.pk], "post": "yes"},
+    )
+    assert Inquiry.objects.filter(pk=orebro_inquiry.pk).exists()
+
+
+def test_regional_admin_sees_all_inquiries(client, regional_admin, two_inquiries):
+    client.force_login(regional_admin)
+    html = client.get("/admin/brorebro/inquiry/").content.decode()
+    assert "Laxå-kund" in html and "Örebro-kund" in html
+
+
+def test_officer_can_edit_own_municipality_contact_but_not_others(client, laxa_officer, orebro, laxa):
+    client.force_login(laxa_officer)
+    response = client.post(
+        f"/admin/brorebro/municipality/{laxa.pk}/change/",
+        {"office_email": "foretag@laxa.se", "office_phone": "0584-473 00", "office_url": "https://www.laxa.se"},
+    )
+    assert response.status_code == 302
+    laxa.refresh_from_db()
+    assert laxa.office_email == "foretag@laxa.se"
+    assert laxa.code == "1860"  # read-only for officers
+    response = client.post(f"/admin/brorebro/municipality/{orebro.pk}/change/", {"office_email": "x@evil.se"})
+    assert response.status_code in (302, 403, 404)
+    orebro.refresh_from_db()
+    assert orebro.office_email != "x@evil.se"
+
+
+def test_officer_cannot_manage_user_accounts(client, laxa_officer):
+    client.force_login(laxa_officer)
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_purge_anonymises_old_inquiries_only(orebro):
+    old = make_inquiry(orebro, name="Gammal")
+    Inquiry.objects.filter(pk=old.pk).update(created_at=timezone.now() - timezone.timedelta(days=800))
+    recent = make_inquiry(orebro, name="Ny")
+    call_command("purge_inquiries")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.name == "–" and old.email == "anonymised@invalid" and old.anonymised_at is not None
+    assert recent.name == "Ny"
+
+
+def test_create_officer_command_scopes_the_new_account(laxa, orebro):
+    from django.contrib.auth import get_user_model
+
+    call_command("create_officer", "kim", "--municipality", "1860", "--email", "kim@laxa.se")
+    user = get_user_model().objects.get(username="kim")
+    assert user.is_staff and not user.is_superuser
+    assert list(Municipality.objects.for_user(user)) == [laxa]
+    assert user.has_perm("brorebro.view_inquiry")
+
+
+def test_create_officer_rejects_unknown_codes(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="Unknown municipality"):
+        call_command("create_officer", "kim", "--municipality", "9999")
