@@ -34,6 +34,12 @@ def user_municipalities(request):
     return request._brorebro_municipalities
 
 
+def allowed_municipality_ids(request) -> set[int]:
+    if not hasattr(request, "_brorebro_municipality_ids"):
+        request._brorebro_municipality_ids = set(user_municipalities(request).values_list("pk", flat=True))
+    return request._brorebro_municipality_ids
+
+
 def user_sees_all(request) -> bool:
     user = request.user
     if user.is_superuser:
@@ -80,6 +86,23 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
                 raise PermissionDenied(_("This belongs to another municipality."))
         return obj
 
+    # --- object permissions: every view that is handed an object asks these, including
+    # views that do not go through get_queryset (simple_history's history pages fall
+    # back to the historical records when the scoped queryset misses the object).
+    def owns(self, request, obj) -> bool:
+        if obj is None or user_sees_all(request):
+            return True
+        return self.object_municipality_ids(obj) <= allowed_municipality_ids(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.owns(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.owns(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.owns(request, obj)
+
     # --- form choices
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Municipality:
@@ -111,8 +134,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not user_sees_all(request):
-            allowed = set(user_municipalities(request).values_list("pk", flat=True))
-            if not self.object_municipality_ids(obj) <= allowed:
+            if not self.object_municipality_ids(obj) <= allowed_municipality_ids(request):
                 raise PermissionDenied(_("You cannot save data for another municipality."))
         if hasattr(obj, "created_by_id") and not change:
             obj.created_by = request.user

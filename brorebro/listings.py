@@ -107,6 +107,13 @@ class Listing(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # However a listing becomes published (action, list edit, import), it gets its dates.
+        if self.status == ListingStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+            self.confirmed_at = self.confirmed_at or self.published_at
+        super().save(*args, **kwargs)
+
     # --- life cycle; each method saves so that the change history records it.
     def publish(self, user=None) -> None:
         now = timezone.now()

@@ -13,6 +13,7 @@ from django.contrib.gis.db import models
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 # Re-exported for the apps: the abstract listing base lives in its own module.
@@ -80,8 +81,13 @@ class Municipality(models.Model):
             return None
         if point.srid != self.boundary.srid:
             point = point.transform(self.boundary.srid, clone=True)
-        # A small tolerance: the fixture boundaries are simplified.
-        return self.boundary.buffer(50).contains(point)
+        return self._tolerant_boundary.contains(point)
+
+    @cached_property
+    def _tolerant_boundary(self):
+        # A small tolerance: the fixture boundaries are simplified. Buffered and
+        # prepared once per instance, so an import checks thousands of rows cheaply.
+        return self.boundary.buffer(50).prepared
 
 
 class Officer(models.Model):

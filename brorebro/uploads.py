@@ -1,0 +1,120 @@
+"""Checks and clean-up for files that officers upload: listing photos and floor plans.
+
+Photos are limited in bytes, pixels and type (JPEG, PNG, WebP) and then re-encoded
+through Pillow, which drops EXIF and any other metadata (GPS positions, camera
+serial numbers) and anything hidden after the image data. Floor plans must be PDFs.
+Every rejection is a ValidationError with a message for the form, never a crash.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Photos are stored at most this wide or high; larger originals only cost bandwidth.
+MAX_STORED_EDGE = 2400
+
+
+def _too_large(upload, limit: int) -> bool:
+    size = getattr(upload, "size", None)
+    return size is not None and size > limit
+
+
+def validate_image_upload(upload) -> None:
+    """Reject anything that is not a JPEG, PNG or WebP within the size and pixel limits."""
+    if upload is None or getattr(upload, "_committed", False):
+        return  # an already stored file: it was checked when it came in
+    if _too_large(upload, settings.IMAGE_MAX_UPLOAD_BYTES):
+        raise ValidationError(
+            _("The image is too large (%(size)s). The limit is %(limit)s."),
+            code="image_too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)},
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:  # reads the header only
+                image_format, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError, OSError,
+            ValueError, SyntaxError):
+        raise ValidationError(
+            _("The file is not an image we can use. Upload a JPEG, PNG or WebP photo."),
+            code="not_an_image",
+        ) from None
+    finally:
+        upload.seek(0)
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(
+            _("Images of type %(format)s are not accepted. Upload a JPEG, PNG or WebP photo."),
+            code="image_type",
+            params={"format": image_format},
+        )
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            _("The image has too many pixels (%(w)d × %(h)d). The limit is %(limit)s megapixels."),
+            code="image_too_many_pixels",
+            params={"w": width, "h": height, "limit": settings.IMAGE_MAX_PIXELS // 1_000_000},
+        )
+
+
+def reencode_image(upload, max_edge: int = MAX_STORED_EDGE, prefix: str = "") -> ContentFile:
+    """A clean copy of a validated image: oriented, resized, without metadata, new name."""
+    upload.seek(0)
+    with Image.open(upload) as source:
+        image_format = source.format
+        image = ImageOps.exif_transpose(source)  # keep the orientation the camera meant
+        image.thumbnail((max_edge, max_edge))
+        return _encode(image, image_format, prefix)
+
+
+def _encode(image: Image.Image, image_format: str, prefix: str) -> ContentFile:
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    buffer = io.BytesIO()
+    options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True},
+               "WEBP": {"quality": 82}}[image_format]
+    # No exif=, icc_profile= or pnginfo= arguments: Pillow writes pixels only.
+    image.save(buffer, format=image_format, **options)
+    name = f"{prefix}{uuid.uuid4().hex}.{ALLOWED_IMAGE_FORMATS[image_format]}"
+    return ContentFile(buffer.getvalue(), name=name)
+
+
+def thumbnail_of(image_file, edge: int = 480) -> ContentFile:
+    """A small JPEG for result lists, made from a stored (already clean) image."""
+    image_file.open("rb")
+    try:
+        with Image.open(image_file) as source:
+            image = source.convert("RGB")
+            image.thumbnail((edge, edge))
+            return _encode(image, "JPEG", "thumb-")
+    finally:
+        image_file.close()
+
+
+def validate_pdf_upload(upload) -> None:
+    """A floor plan must be a PDF (by its content, not its name) within the size limit."""
+    if upload is None or getattr(upload, "_committed", False):
+        return
+    if _too_large(upload, settings.PDF_MAX_UPLOAD_BYTES):
+        raise ValidationError(
+            _("The PDF is too large (%(size)s). The limit is %(limit)s."),
+            code="pdf_too_large",
+            params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.PDF_MAX_UPLOAD_BYTES)},
+        )
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head != b"%PDF-":
+        raise ValidationError(_("The floor plan must be a PDF file."), code="not_a_pdf")
