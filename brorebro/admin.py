@@ -292,6 +292,10 @@ class MunicipalityAdmin(admin.ModelAdmin):
             return []
         return ["code", "name", "slug", "county_code", "member"]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug cannot be prepopulated: the admin would fail with a KeyError (500).
+        return self.prepopulated_fields if user_sees_all(request) else {}
+
     def has_add_permission(self, request):
         return user_sees_all(request) and super().has_add_permission(request)
 
