@@ -1,7 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from skills import views
 
 app_name = "skills"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="skills/index.html"), name="index"),
+    path("", views.index, name="index"),
+    path("programmes/<int:pk>/", views.programme, name="programme"),
+    path("outcomes/", views.outcomes, name="outcomes"),
 ]

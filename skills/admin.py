@@ -1,0 +1,221 @@
+"""Admin for skills supply.
+
+Programmes belong to municipalities (many): officers edit those that include one of
+their municipalities, through the core `MunicipalityScopedAdmin`. Occupations,
+industries, partners and shortage assessments are region-wide reference data: every
+officer may look at them, only regional administrators (and superusers) change them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from brorebro.admin import ImportAdminMixin, MunicipalityScopedAdmin, user_municipalities, user_sees_all
+from brorebro.importing import ImportError_
+from brorebro.models import Municipality
+from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_upload
+from skills.models import Industry, Intake, Occupation, Partner, Programme, ShortageAssessment
+
+
+class RegionalOnlyAdmin(admin.ModelAdmin):
+    """Everyone with the model's permissions may view; only the region may change."""
+
+    def has_add_permission(self, request):
+        return user_sees_all(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Industry)
+class IndustryAdmin(RegionalOnlyAdmin):
+    list_display = ["sni_code", "sni_version", "name_sv", "name_en", "sector"]
+    list_filter = ["sector", "sni_version"]
+    search_fields = ["sni_code", "name_sv", "name_en"]
+
+
+@admin.register(Occupation)
+class OccupationAdmin(RegionalOnlyAdmin):
+    list_display = ["ssyk", "name_sv", "name_en", "jobtech_concept_id"]
+    list_filter = ["industries__sector"]
+    search_fields = ["ssyk", "name_sv", "name_en"]
+    filter_horizontal = ["industries"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(RegionalOnlyAdmin):
+    list_display = ["name", "kind", "url"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+class YrkesbarometerImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "Yrkesbarometer JSON: a list of objects with yb_yrke, ssyk, ssyk_text, lan, "
+            "rekryteringssituation, jobbmojligheter, prognos and omgang."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Dry run: check the file and show what would change, without saving"),
+        required=False,
+        initial=True,
+    )
+
+
+@admin.register(ShortageAssessment)
+class ShortageAssessmentAdmin(ImportAdminMixin, RegionalOnlyAdmin):
+    list_display = ["occupation", "region", "period", "recruitment", "outlook", "job_opportunities", "source"]
+    list_filter = ["period", "recruitment", "outlook", "region_code"]
+    search_fields = ["occupation__ssyk", "occupation__name_sv", "note"]
+    autocomplete_fields = ["occupation"]
+    list_select_related = ["occupation"]
+    importer_class = YrkesbarometerImporter
+    change_list_template = "skills/admin/assessment_change_list.html"
+
+    def get_queryset(self, request):
+        # The municipality's name for municipal assessments, in the same query as the list.
+        name = Municipality.objects.filter(code=OuterRef("region_code")).values("name")[:1]
+        return super().get_queryset(request).annotate(municipality_name=Subquery(name))
+
+    @admin.display(description=_("region"), ordering="region_code")
+    def region(self, obj):
+        if obj.region_code == "00":
+            return _("Sweden (00)")
+        if obj.region_code == "18":
+            return _("Örebro County (18)")
+        return f"{getattr(obj, 'municipality_name', None) or '?'} ({obj.region_code})"
+
+    def import_help_text(self) -> str:
+        return str(
+            _(
+                "County 18 and the national reference 00 are kept; other counties are skipped. "
+                "Problems are reported by item number, counting from 1. Nothing is saved unless "
+                "the whole file is right."
+            )
+        )
+
+    def import_view(self, request):
+        # The core view reads CSV/XLSX; Yrkesbarometer is JSON, so this reads it with the JSON reader.
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        report = None
+        form = YrkesbarometerImportForm(request.POST or None, request.FILES or None)
+        importer = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                source = read_yrkesbarometer_upload(form.cleaned_data["file"])
+            except ImportError_ as exc:
+                form.add_error("file", str(exc))
+            else:
+                importer = YrkesbarometerImporter(user=request.user, dry_run=form.cleaned_data["dry_run"])
+                report = importer.run(source)
+                if report.ok and not report.dry_run:
+                    messages.success(request, report.summary())
+                if importer.skipped:
+                    messages.info(
+                        request,
+                        _("%(n)d item(s) for other counties were skipped.") % {"n": importer.skipped},
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Import Yrkesbarometer"),
+            "form": form,
+            "report": report,
+            "help_text": self.import_help_text(),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+
+class IntakeInline(admin.TabularInline):
+    model = Intake
+    extra = 1
+    fields = ["term", "applicants", "enrolled", "completed", "employed_within_6_months"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(MunicipalityScopedAdmin):
+    municipality_field = "municipalities"
+    inlines = [IntakeInline]
+    list_display = ["name_sv", "kind", "status", "municipality_names", "start_date", "seats"]
+    list_filter = ["status", "kind", "municipalities"]
+    search_fields = ["name_sv", "name_en", "provider"]
+    autocomplete_fields = ["occupations", "industries", "partners"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name_sv", "name_en", "kind", "status", "provider", "partners"]}),
+        (_("Where and what for"), {"fields": ["municipalities", "occupations", "industries"]}),
+        (
+            _("Facts"),
+            {"fields": ["start_date", "application_deadline", "length_weeks", "study_pace", "seats"]},
+        ),
+        (
+            _("How to apply"),
+            {"fields": ["application_url", "contact_name", "contact_email", "contact_phone"]},
+        ),
+        (_("Description"), {"fields": ["description_sv", "description_en"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("municipalities")
+
+    @admin.display(description=_("municipalities"))
+    def municipality_names(self, obj):
+        return ", ".join(m.name for m in obj.municipalities.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "municipalities":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _hidden_municipalities(self, request, obj):
+        """The municipalities of `obj` the requesting officer cannot see (and so cannot pick)."""
+        if obj is None or obj.pk is None or user_sees_all(request):
+            return Municipality.objects.none()
+        return obj.municipalities.exclude(pk__in=user_municipalities(request)).defer("boundary")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        hidden = list(self._hidden_municipalities(request, obj))
+        field = form.base_fields.get("municipalities")
+        if hidden and field is not None:
+            # get_form builds a new form class with new fields each time, so this is per request.
+            field.help_text = _(
+                "Also given in %(names)s, which you do not manage; they are kept when you save."
+            ) % {"names": ", ".join(m.name for m in hidden)}
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # The core check compares *all* the municipalities already on the object with the
+        # officer's, which refuses any programme shared with another municipality. For a
+        # many-to-many scope the check that matters is what the officer picked: the form
+        # field offers only their municipalities (a forged id fails validation), and this
+        # refuses anything else that gets past it. Municipalities they cannot see are kept
+        # in save_related.
+        if not user_sees_all(request):
+            allowed = set(user_municipalities(request).values_list("pk", flat=True))
+            picked = {m.pk for m in form.cleaned_data.get("municipalities", [])}
+            if not picked or not picked <= allowed:
+                raise PermissionDenied(_("You cannot save data for another municipality."))
+            request._skills_hidden_municipalities = list(self._hidden_municipalities(request, obj))
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        hidden = getattr(request, "_skills_hidden_municipalities", [])
+        if hidden:
+            form.instance.municipalities.add(*hidden)

@@ -1,0 +1,274 @@
+"""Import of Arbetsförmedlingen's Yrkesbarometer (occupational barometer) JSON.
+
+The file is a list of objects with the fields `yb_yrke, ssyk, ssyk_text, lan,
+rekryteringssituation, jobbmojligheter, prognos, omgang`. Only Örebro County (`lan`
+18) and the national reference (`lan` 00) are kept; other counties are skipped and
+counted. The core `Importer` does the rest: every problem is reported with its item
+number (the position in the list, counting from 1), and nothing is saved unless the
+whole file is right.
+
+Yrkesbarometer writes its values in words, and not always the same words, so values
+are compared without case, accents or extra spaces (see the `*_WORDS` tables):
+- rekryteringssituation: "brist", "stor brist", "liten brist", "mycket stor brist"
+  → brist; "balans" → balans; "överskott", "litet/stort överskott" → overskott;
+- prognos: "öka(r)", "ökande" → oka; "oförändrad", "oförändrat" → oforandrad;
+  "minska(r)", "minskande" → minska; empty is allowed;
+- jobbmojligheter: "stora", "medelstora", "små"; empty is allowed;
+- omgang: "2025-1", "2025:2", "2025 1", "vår 2025" (→ 2025-1), "höst 2025" (→ 2025-2).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from brorebro.importing import Importer, ImportError_, Row, Source
+from skills.models import (
+    REGION_COUNTY,
+    REGION_NATIONAL,
+    JobOpportunities,
+    Occupation,
+    Outlook,
+    RecruitmentSituation,
+    ShortageAssessment,
+)
+
+COLUMNS = (
+    "yb_yrke",
+    "ssyk",
+    "ssyk_text",
+    "lan",
+    "rekryteringssituation",
+    "jobbmojligheter",
+    "prognos",
+    "omgang",
+)
+KEPT_REGIONS = (REGION_COUNTY, REGION_NATIONAL)
+SOURCE_LABEL = "Arbetsförmedlingen, Yrkesbarometer"
+
+
+def fold(value: str) -> str:
+    """'  Stor  Brist ' → 'stor brist'; 'Överskott' → 'overskott'."""
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+RECRUITMENT_WORDS = {
+    "brist": RecruitmentSituation.SHORTAGE,
+    "liten brist": RecruitmentSituation.SHORTAGE,
+    "stor brist": RecruitmentSituation.SHORTAGE,
+    "mycket stor brist": RecruitmentSituation.SHORTAGE,
+    "balans": RecruitmentSituation.BALANCE,
+    "overskott": RecruitmentSituation.SURPLUS,
+    "litet overskott": RecruitmentSituation.SURPLUS,
+    "stort overskott": RecruitmentSituation.SURPLUS,
+    "mycket stort overskott": RecruitmentSituation.SURPLUS,
+}
+OUTLOOK_WORDS = {
+    "oka": Outlook.INCREASE,
+    "okar": Outlook.INCREASE,
+    "okande": Outlook.INCREASE,
+    "okad": Outlook.INCREASE,
+    "oforandrad": Outlook.UNCHANGED,
+    "oforandrat": Outlook.UNCHANGED,
+    "oforandrade": Outlook.UNCHANGED,
+    "minska": Outlook.DECREASE,
+    "minskar": Outlook.DECREASE,
+    "minskande": Outlook.DECREASE,
+    "minskad": Outlook.DECREASE,
+}
+OPPORTUNITY_WORDS = {
+    "stora": JobOpportunities.GOOD,
+    "goda": JobOpportunities.GOOD,
+    "medelstora": JobOpportunities.FAIR,
+    "sma": JobOpportunities.POOR,
+}
+_PERIOD = re.compile(r"^(\d{4})\s*[-:/ ]\s*0?([12])$")
+_PERIOD_SEASON = re.compile(r"^(var|host)\s*(\d{4})$")
+
+
+# --- reading -------------------------------------------------------------------------
+def read_yrkesbarometer_bytes(data: bytes, name: str = "yrkesbarometer.json") -> Source:
+    try:
+        items = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ImportError_(_("The file is not UTF-8 text.")) from None
+    except json.JSONDecodeError as exc:
+        raise ImportError_(
+            _("The file is not valid JSON (line %(line)d: %(msg)s).") % {"line": exc.lineno, "msg": exc.msg}
+        ) from None
+    if isinstance(items, dict):
+        # Some exports wrap the list, e.g. {"data": [...]}: take the single list inside.
+        lists = [v for v in items.values() if isinstance(v, list)]
+        if len(lists) == 1:
+            items = lists[0]
+    if not isinstance(items, list):
+        raise ImportError_(_("The file must hold a JSON list of objects."))
+
+    def rows() -> Iterator[tuple[int, dict]]:
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                yield number, {"__not_object__": type(item).__name__}
+                continue
+            # Values may be numbers in JSON (ssyk 7231, lan 18); the Row reads text.
+            yield number, {key: "" if value is None else str(value) for key, value in item.items()}
+
+    return Source(name=name, headers=list(COLUMNS), rows=rows())
+
+
+def read_yrkesbarometer_path(path: str | Path) -> Source:
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(_("No such file: %(path)s") % {"path": path})
+    return read_yrkesbarometer_bytes(path.read_bytes(), path.name)
+
+
+def read_yrkesbarometer_upload(upload) -> Source:
+    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ImportError_(
+            _("The file is too large (%(size)d MB; the limit is %(limit)d MB).")
+            % {"size": upload.size // 2**20, "limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
+        )
+    return read_yrkesbarometer_bytes(upload.read(), upload.name)
+
+
+# --- importing -------------------------------------------------------------------------
+@dataclass
+class AssessmentItem:
+    ssyk: str
+    ssyk_text: str
+    region_code: str
+    period: str
+    recruitment: str
+    outlook: str
+    job_opportunities: str
+    yb_yrke: str
+
+
+class YrkesbarometerImporter(Importer):
+    """Creates or updates occupations (by SSYK) and assessments (by SSYK, region, period)."""
+
+    required_columns = ()  # JSON objects have no header line; missing fields are reported per item
+
+    def __init__(self, user=None, dry_run: bool = False):
+        super().__init__(user=user, dry_run=dry_run)
+        self.skipped = 0
+
+    def run(self, source: Source):
+        self.skipped = 0
+        return super().run(Source(source.name, source.headers, self._kept(source.rows)))
+
+    def _kept(self, rows):
+        """Leave out the other counties before validation; they are not errors, only counted."""
+        for number, values in rows:
+            lan = str(values.get("lan", "")).strip()
+            if re.fullmatch(r"\d{1,2}", lan) and lan.zfill(2) not in KEPT_REGIONS and 1 <= int(lan) <= 25:
+                self.skipped += 1
+                continue
+            yield number, values
+
+    @staticmethod
+    def _word(row: Row, column: str, table: dict, *, required: bool) -> str:
+        raw = row.raw(column)
+        if not raw:
+            if required:
+                row.error(column, _("a value is required"))
+            return ""
+        value = table.get(fold(raw))
+        if value is None:
+            known = sorted({k for k in table})
+            row.error(
+                column,
+                _("unknown value “%(value)s”; use one of: %(keys)s")
+                % {"value": raw, "keys": ", ".join(known)},
+            )
+            return ""
+        return value
+
+    @staticmethod
+    def _period(row: Row) -> str:
+        raw = row.raw("omgang")
+        if not raw:
+            row.error("omgang", _("a value is required"))
+            return ""
+        folded = fold(raw)
+        match = _PERIOD.match(folded)
+        if match:
+            return f"{match.group(1)}-{match.group(2)}"
+        match = _PERIOD_SEASON.match(folded)
+        if match:
+            return f"{match.group(2)}-{1 if match.group(1) == 'var' else 2}"
+        row.error("omgang", _("unknown period “%(value)s”; use e.g. 2025-1 or 2025-2") % {"value": raw})
+        return ""
+
+    def clean_row(self, row: Row) -> AssessmentItem | None:
+        if "__not_object__" in row.values:
+            row.error("", _("the item is not an object with the Yrkesbarometer fields"))
+            return None
+        ssyk = row.text("ssyk", required=True)
+        if ssyk and not re.fullmatch(r"\d{4}", ssyk):
+            row.error("ssyk", _("“%(value)s” is not a four-digit SSYK 2012 code") % {"value": ssyk})
+        lan = row.text("lan", required=True)
+        region = lan.zfill(2) if lan.isdigit() else lan
+        if lan and region not in KEPT_REGIONS:
+            row.error("lan", _("unknown county code “%(value)s”") % {"value": lan})
+        item = AssessmentItem(
+            ssyk=ssyk,
+            ssyk_text=row.text("ssyk_text", max_length=200),
+            region_code=region,
+            period=self._period(row),
+            recruitment=self._word(row, "rekryteringssituation", RECRUITMENT_WORDS, required=True),
+            outlook=self._word(row, "prognos", OUTLOOK_WORDS, required=False),
+            job_opportunities=self._word(row, "jobbmojligheter", OPPORTUNITY_WORDS, required=False),
+            yb_yrke=row.text("yb_yrke", max_length=200),
+        )
+        if ssyk and not item.ssyk_text and not Occupation.objects.filter(ssyk=ssyk).exists():
+            row.error(
+                "ssyk_text", _("a name is required for a new occupation (SSYK %(ssyk)s)") % {"ssyk": ssyk}
+            )
+        return item
+
+    def validate_batch(self, items: list[tuple[Row, AssessmentItem]]) -> None:
+        seen: dict[tuple[str, str, str], int] = {}
+        for row, item in items:
+            key = (item.ssyk, item.region_code, item.period)
+            if key in seen:
+                row.error(
+                    "ssyk",
+                    _("SSYK %(ssyk)s, county %(lan)s, period %(period)s is already given in line %(line)d")
+                    % {"ssyk": item.ssyk, "lan": item.region_code, "period": item.period, "line": seen[key]},
+                )
+            else:
+                seen[key] = row.line
+
+    def save_item(self, item: AssessmentItem) -> str:
+        occupation, created_occupation = Occupation.objects.get_or_create(
+            ssyk=item.ssyk, defaults={"name_sv": item.ssyk_text}
+        )
+        if not created_occupation and item.ssyk_text and occupation.name_sv != item.ssyk_text:
+            occupation.name_sv = item.ssyk_text
+            occupation.save(update_fields=["name_sv"])
+        note = _("Yrkesbarometer occupation: %(name)s") % {"name": item.yb_yrke} if item.yb_yrke else ""
+        _assessment, created = ShortageAssessment.objects.update_or_create(
+            occupation=occupation,
+            region_code=item.region_code,
+            period=item.period,
+            defaults={
+                "recruitment": item.recruitment,
+                "outlook": item.outlook,
+                "job_opportunities": item.job_opportunities,
+                "source": SOURCE_LABEL,
+                "note": note,
+            },
+        )
+        return "created" if created else "updated"
+
+    def describe(self, item: AssessmentItem) -> str:
+        return f"{item.ssyk} {item.ssyk_text} ({item.region_code}, {item.period}): {item.recruitment}"
