@@ -30,7 +30,7 @@ admin.site.index_title = _("Listings, surveys and skills")
 def user_municipalities(request):
     """The municipalities the requesting user may act for (cached per request)."""
     if not hasattr(request, "_brorebro_municipalities"):
-        request._brorebro_municipalities = Municipality.objects.for_user(request.user)
+        request._brorebro_municipalities = Municipality.objects.for_user(request.user).defer("boundary")
     return request._brorebro_municipalities
 
 
@@ -219,7 +219,10 @@ def _apply(modeladmin, request, queryset, method, done_message, *args):
 @admin.action(description=_("Publish selected listings"), permissions=["change"])
 def publish_listings(modeladmin, request, queryset):
     _apply(
-        modeladmin, request, queryset, "publish",
+        modeladmin,
+        request,
+        queryset,
+        "publish",
         lambda n: ngettext("%(n)d listing published.", "%(n)d listings published.", n) % {"n": n},
     )
 
@@ -227,7 +230,10 @@ def publish_listings(modeladmin, request, queryset):
 @admin.action(description=_("Confirm still available"), permissions=["change"])
 def confirm_listings(modeladmin, request, queryset):
     _apply(
-        modeladmin, request, queryset, "confirm",
+        modeladmin,
+        request,
+        queryset,
+        "confirm",
         lambda n: ngettext("%(n)d listing confirmed.", "%(n)d listings confirmed.", n) % {"n": n},
     )
 
@@ -235,7 +241,10 @@ def confirm_listings(modeladmin, request, queryset):
 @admin.action(description=_("Archive selected listings"), permissions=["change"])
 def archive_listings(modeladmin, request, queryset):
     _apply(
-        modeladmin, request, queryset, "archive",
+        modeladmin,
+        request,
+        queryset,
+        "archive",
         lambda n: ngettext("%(n)d listing archived.", "%(n)d listings archived.", n) % {"n": n},
     )
 
@@ -263,9 +272,7 @@ class ListingAdminMixin:
             return "–"
         label = when.strftime("%Y-%m-%d")
         if obj.needs_confirmation:
-            return format_html(
-                '<strong class="needs-confirmation">⚠ {} ({})</strong>', label, _("confirm!")
-            )
+            return format_html('<strong class="needs-confirmation">⚠ {} ({})</strong>', label, _("confirm!"))
         return label
 
 
@@ -310,8 +317,17 @@ class InquiryAdmin(MunicipalityScopedAdmin):
     search_fields = ["name", "company", "email", "listing_title", "message"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "municipality", "listing_link", "name", "company", "email", "phone",
-        "message", "consent", "language", "created_at", "anonymised_at",
+        "municipality",
+        "listing_link",
+        "name",
+        "company",
+        "email",
+        "phone",
+        "message",
+        "consent",
+        "language",
+        "created_at",
+        "anonymised_at",
     ]
     fields = readonly_fields + ["status", "officer_notes"]
 

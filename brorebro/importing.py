@@ -43,7 +43,9 @@ class RowError:
     def __str__(self) -> str:
         if self.column:
             return _("line %(line)d, column %(column)s: %(message)s") % {
-                "line": self.line, "column": self.column, "message": self.message,
+                "line": self.line,
+                "column": self.column,
+                "message": self.message,
             }
         return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
@@ -176,8 +178,14 @@ class Row:
             self.error(column, _("at most %(n)d characters") % {"n": max_length})
         return value
 
-    def decimal(self, column: str, *, required: bool = False, minimum: Decimal | int | None = 0,
-                maximum: Decimal | int | None = None) -> Decimal | None:
+    def decimal(
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        minimum: Decimal | int | None = 0,
+        maximum: Decimal | int | None = None,
+    ) -> Decimal | None:
         value = self.raw(column).replace("\u00a0", "").replace(" ", "")
         if not value:
             if required:
@@ -197,8 +205,9 @@ class Row:
             self.error(column, _("must be at most %(max)s") % {"max": maximum})
         return number
 
-    def integer(self, column: str, *, required: bool = False, minimum: int | None = 0,
-                maximum: int | None = None) -> int | None:
+    def integer(
+        self, column: str, *, required: bool = False, minimum: int | None = 0, maximum: int | None = None
+    ) -> int | None:
         value = self.raw(column)
         if not value:
             if required:
@@ -274,7 +283,9 @@ class ImportReport:
             return _("%(n)d problem(s) found; nothing was saved.") % {"n": len(self.errors)}
         if self.dry_run:
             return _("Dry run: %(c)d would be created and %(u)d updated; nothing was saved.") % {
-                "c": len(self.created), "u": len(self.updated)}
+                "c": len(self.created),
+                "u": len(self.updated),
+            }
         return _("%(c)d created and %(u)d updated.") % {"c": len(self.created), "u": len(self.updated)}
 
 
@@ -375,9 +386,7 @@ class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the file to import")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, save nothing")
-        parser.add_argument(
-            "--user", help="import as this officer: only their municipalities are allowed"
-        )
+        parser.add_argument("--user", help="import as this officer: only their municipalities are allowed")
 
     def get_user(self, username: str | None):
         if not username:

@@ -37,7 +37,9 @@ class InquiryForm(forms.ModelForm):
             "email": _("Email"),
             "phone": _("Phone (optional)"),
             "message": _("Message"),
-            "consent": _("I agree that my details are stored and passed to the municipality to answer my inquiry."),
+            "consent": _(
+                "I agree that my details are stored and passed to the municipality to answer my inquiry."
+            ),
         }
         help_texts = {
             "message": _("For example, when you need the space and what you will use it for."),
@@ -104,8 +106,11 @@ def handle_inquiry(request, listing) -> tuple[InquiryForm, bool]:
     inquiry.language = get_language() or settings.LANGUAGE_CODE
     inquiry.save()
     notify(inquiry, listing, request)
-    messages.success(request, _("Thank you! Your inquiry has been sent to %(who)s.") % {
-        "who": listing.contact_name or listing.municipality.name})
+    messages.success(
+        request,
+        _("Thank you! Your inquiry has been sent to %(who)s.")
+        % {"who": listing.contact_name or listing.municipality.name},
+    )
     return form, True
 
 

@@ -28,9 +28,7 @@ class ListingStatus(models.TextChoices):
 
 class ListingQuerySet(models.QuerySet):
     def with_last_confirmed(self) -> ListingQuerySet:
-        return self.annotate(
-            last_confirmed_at=Coalesce("confirmed_at", "published_at", "created_at")
-        )
+        return self.annotate(last_confirmed_at=Coalesce("confirmed_at", "published_at", "created_at"))
 
     def published(self) -> ListingQuerySet:
         return self.filter(status=ListingStatus.PUBLISHED)
@@ -147,6 +145,4 @@ class Listing(models.Model):
     def needs_confirmation(self) -> bool:
         if self.status != ListingStatus.PUBLISHED or self.last_confirmed is None:
             return False
-        return self.last_confirmed < timezone.now() - timedelta(
-            days=settings.LISTING_FLAG_AFTER_DAYS
-        )
+        return self.last_confirmed < timezone.now() - timedelta(days=settings.LISTING_FLAG_AFTER_DAYS)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections
-from django.template.loader import render_to_string
+from django.db import DatabaseError
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -62,21 +62,32 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, (OperationalError, InterfaceError)) or (
-            isinstance(exception, DatabaseError) and "connection" in str(exception).lower()
-        ):
-            logger.error("Database unavailable: %s", exception)
-            close_old_connections()
-            from django.db import connections
+        if not isinstance(exception, DatabaseError) or database_is_up():
+            # A programming error (e.g. a missing table) stays a 500 and gets logged.
+            return None
+        logger.error("Database unavailable: %s", exception)
+        body = render_to_string("503.html", {"request": request})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
 
-            for conn in connections.all(initialized_only=True):
-                conn.close_if_unusable_or_obsolete()
-                try:
-                    conn.close()
-                except DatabaseError:
-                    pass
-            body = render_to_string("503.html", {"request": request})
-            response = HttpResponse(body, status=503)
-            response["Retry-After"] = "30"
-            return response
-        return None
+
+def database_is_up() -> bool:
+    """Probe the default database on a fresh connection; close it again if broken.
+
+    Closing a broken connection lets the next request reconnect as soon as the
+    database is back, so no worker restart is needed.
+    """
+    from django.db import connection
+
+    try:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except DatabaseError:
+        try:
+            connection.close()
+        except DatabaseError:
+            pass
+        return False

@@ -19,9 +19,7 @@ from django.utils.translation import gettext_lazy as _
 # Re-exported for the apps: the abstract listing base lives in its own module.
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
 
-municipality_code_validator = RegexValidator(
-    r"^\d{4}$", _("A municipality code is four digits, e.g. 1880.")
-)
+municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits, e.g. 1880."))
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -93,9 +91,7 @@ class Municipality(models.Model):
 class Officer(models.Model):
     """A user who works for one or more municipalities, or for the whole region."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer"
-    )
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
     municipalities = models.ManyToManyField(
         Municipality, related_name="officers", blank=True, verbose_name=_("municipalities")
     )

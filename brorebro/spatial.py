@@ -62,7 +62,12 @@ class BBoxField(forms.CharField):
             raise forms.ValidationError(self.error_messages["order"], code="order")
         # Clip to a band around Sweden so the projection to SWEREF 99 TM stays sane.
         w, s, e, n = SWEDEN_BOUNDS
-        west, south, east, north = max(west, w - 10), max(south, s - 10), min(east, e + 10), min(north, n + 10)
+        west, south, east, north = (
+            max(west, w - 10),
+            max(south, s - 10),
+            min(east, e + 10),
+            min(north, n + 10),
+        )
         if west >= east or south >= north:
             raise forms.ValidationError(self.error_messages["outside"], code="outside")
         polygon = Polygon.from_bbox((west, south, east, north))

@@ -37,7 +37,10 @@ def validate_image_upload(upload) -> None:
         raise ValidationError(
             _("The image is too large (%(size)s). The limit is %(limit)s."),
             code="image_too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES)},
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.IMAGE_MAX_UPLOAD_BYTES),
+            },
         )
     upload.seek(0)
     try:
@@ -45,8 +48,14 @@ def validate_image_upload(upload) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(upload) as image:  # reads the header only
                 image_format, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError, OSError,
-            ValueError, SyntaxError):
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombWarning,
+        Image.DecompressionBombError,
+        OSError,
+        ValueError,
+        SyntaxError,
+    ):
         raise ValidationError(
             _("The file is not an image we can use. Upload a JPEG, PNG or WebP photo."),
             code="not_an_image",
@@ -83,8 +92,9 @@ def _encode(image: Image.Image, image_format: str, prefix: str) -> ContentFile:
     elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
     buffer = io.BytesIO()
-    options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True},
-               "WEBP": {"quality": 82}}[image_format]
+    options = {"JPEG": {"quality": 85, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 82}}[
+        image_format
+    ]
     # No exif=, icc_profile= or pnginfo= arguments: Pillow writes pixels only.
     image.save(buffer, format=image_format, **options)
     name = f"{prefix}{uuid.uuid4().hex}.{ALLOWED_IMAGE_FORMATS[image_format]}"
@@ -111,7 +121,10 @@ def validate_pdf_upload(upload) -> None:
         raise ValidationError(
             _("The PDF is too large (%(size)s). The limit is %(limit)s."),
             code="pdf_too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.PDF_MAX_UPLOAD_BYTES)},
+            params={
+                "size": filesizeformat(upload.size),
+                "limit": filesizeformat(settings.PDF_MAX_UPLOAD_BYTES),
+            },
         )
     upload.seek(0)
     head = upload.read(5)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -56,7 +57,4 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without the request context: the failure may come from a context processor.
-    from django.template.loader import render_to_string
-    from django.http import HttpResponseServerError
-
     return HttpResponseServerError(render_to_string("500.html"))

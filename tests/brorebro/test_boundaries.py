@@ -15,7 +15,11 @@ def write_geojson(path, features, crs=None):
 
 
 def feature(code, coords):
-    return {"type": "Feature", "properties": {"id": code}, "geometry": {"type": "Polygon", "coordinates": [coords]}}
+    return {
+        "type": "Feature",
+        "properties": {"id": code},
+        "geometry": {"type": "Polygon", "coordinates": [coords]},
+    }
 
 
 SQUARE_WGS84 = [[15.1, 59.2], [15.3, 59.2], [15.3, 59.3], [15.1, 59.3], [15.1, 59.2]]
@@ -41,7 +45,13 @@ def test_boundary_contains_a_point_in_the_town(county_with_boundaries):
 
 
 def test_crs_is_taken_from_the_file(tmp_path, orebro):
-    square_3006 = [[510000, 6570000], [512000, 6570000], [512000, 6572000], [510000, 6572000], [510000, 6570000]]
+    square_3006 = [
+        [510000, 6570000],
+        [512000, 6570000],
+        [512000, 6572000],
+        [510000, 6572000],
+        [510000, 6570000],
+    ]
     path = write_geojson(tmp_path / "b.geojson", [feature("1880", square_3006)], crs=3006)
     call_command("import_municipality_boundaries", str(path))
     orebro.refresh_from_db()
@@ -55,7 +65,11 @@ def test_unknown_code_missing_code_and_invalid_geometry_are_reported_and_change_
         [
             feature("1880", SQUARE_WGS84),
             feature("9999", SQUARE_WGS84),
-            {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [SQUARE_WGS84]}},
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Polygon", "coordinates": [SQUARE_WGS84]},
+            },
             feature("1880", bowtie),
         ],
     )
@@ -67,7 +81,9 @@ def test_unknown_code_missing_code_and_invalid_geometry_are_reported_and_change_
 
 
 def test_unknown_codes_can_be_skipped_for_national_files(tmp_path, orebro):
-    path = write_geojson(tmp_path / "nat.geojson", [feature("1880", SQUARE_WGS84), feature("0180", SQUARE_WGS84)])
+    path = write_geojson(
+        tmp_path / "nat.geojson", [feature("1880", SQUARE_WGS84), feature("0180", SQUARE_WGS84)]
+    )
     call_command("import_municipality_boundaries", str(path), skip_unknown=True)
     orebro.refresh_from_db()
     assert orebro.boundary is not None

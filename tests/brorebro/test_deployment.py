@@ -36,7 +36,10 @@ def test_malformed_setting_fails_loudly(tmp_path):
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         env_overrides={
             "DJANGO_SECRET_KEY": "k3y-" + "a8Zq" * 14,
             "DJANGO_HTTPS": "true",

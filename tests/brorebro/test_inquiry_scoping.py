@@ -73,7 +73,11 @@ def test_officer_can_edit_own_municipality_contact_but_not_others(client, laxa_o
     client.force_login(laxa_officer)
     response = client.post(
         f"/admin/brorebro/municipality/{laxa.pk}/change/",
-        {"office_email": "foretag@laxa.se", "office_phone": "0584-473 00", "office_url": "https://www.laxa.se"},
+        {
+            "office_email": "foretag@laxa.se",
+            "office_phone": "0584-473 00",
+            "office_url": "https://www.laxa.se",
+        },
     )
     assert response.status_code == 302
     laxa.refresh_from_db()

@@ -13,15 +13,18 @@ OFFICER_GROUP = "Officers"
 # Officers manage everything in these apps, scoped to their municipalities by the admin.
 OFFICER_APPS = ["premises", "land", "surveys", "skills"]
 OFFICER_CORE_PERMISSIONS = [
-    "view_municipality", "change_municipality", "view_inquiry", "change_inquiry",
+    "view_municipality",
+    "change_municipality",
+    "view_inquiry",
+    "change_inquiry",
 ]
 
 
 def officer_group() -> Group:
     group, _created = Group.objects.get_or_create(name=OFFICER_GROUP)
-    permissions = Permission.objects.filter(content_type__app_label__in=OFFICER_APPS) | Permission.objects.filter(
-        content_type__app_label="brorebro", codename__in=OFFICER_CORE_PERMISSIONS
-    )
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=OFFICER_APPS
+    ) | Permission.objects.filter(content_type__app_label="brorebro", codename__in=OFFICER_CORE_PERMISSIONS)
     group.permissions.set(permissions)
     return group
 
@@ -33,11 +36,18 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument(
-            "--municipality", action="append", default=[], metavar="CODE",
+            "--municipality",
+            action="append",
+            default=[],
+            metavar="CODE",
             help="municipality code, repeatable (e.g. --municipality 1860)",
         )
-        parser.add_argument("--regional", action="store_true", help="regional administrator: all municipalities")
-        parser.add_argument("--password", help="set this password (default: prompt-free random, print a reset hint)")
+        parser.add_argument(
+            "--regional", action="store_true", help="regional administrator: all municipalities"
+        )
+        parser.add_argument(
+            "--password", help="set this password (default: prompt-free random, print a reset hint)"
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -64,6 +74,8 @@ class Command(BaseCommand):
         officer.save()
         officer.municipalities.set(municipalities)
         scope = "all municipalities" if options["regional"] else ", ".join(m.name for m in municipalities)
-        self.stdout.write(self.style.SUCCESS(f"{'Created' if created else 'Updated'} officer {user.username}: {scope}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{'Created' if created else 'Updated'} officer {user.username}: {scope}.")
+        )
         if not options["password"] and created:
             self.stdout.write(f"Set a password with: manage.py changepassword {user.username}")

@@ -85,5 +85,3 @@ class Command(BaseCommand):
                 municipality.boundary = geos
                 municipality.save(update_fields=["boundary"])
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(updates)} boundaries."))
-
-

@@ -22,8 +22,11 @@ class Command(BaseCommand):
     help = "Load the 12 municipalities of Örebro County and the demo listings, survey and programmes."
 
     def add_arguments(self, parser):
-        parser.add_argument("--boundaries", default=str(SHARED_BOUNDARIES),
-                            help="GeoJSON with municipality boundaries, loaded when present")
+        parser.add_argument(
+            "--boundaries",
+            default=str(SHARED_BOUNDARIES),
+            help="GeoJSON with municipality boundaries, loaded when present",
+        )
 
     def handle(self, *args, **options):
         if not Municipality.objects.exists():

@@ -23,7 +23,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Deleted {count} inquiries.")
             return
         count = old.filter(anonymised_at__isnull=True).update(
-            name="–", company="", email="anonymised@invalid", phone="", message="–",
-            officer_notes="", anonymised_at=timezone.now(),
+            name="–",
+            company="",
+            email="anonymised@invalid",
+            phone="",
+            message="–",
+            officer_notes="",
+            anonymised_at=timezone.now(),
         )
         self.stdout.write(f"Anonymised {count} inquiries.")
