@@ -178,9 +178,8 @@ class ImportAdminMixin:
         report = None
         form = self.import_form_class(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
             try:
-                source = read_upload(upload)
+                source = self.read_import_source(form)
             except ImportError_ as exc:
                 form.add_error("file", str(exc))
             else:
@@ -199,6 +198,10 @@ class ImportAdminMixin:
             "help_text": self.import_help_text(),
         }
         return TemplateResponse(request, self.import_template, context)
+
+    def read_import_source(self, form):
+        """The uploaded file as rows; override for formats other than CSV/XLSX (e.g. GIS)."""
+        return read_upload(form.cleaned_data["file"])
 
     def importer_kwargs(self, form) -> dict:
         return {}
