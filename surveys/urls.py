@@ -1,7 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from surveys import views
 
 app_name = "surveys"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="surveys/index.html"), name="index"),
+    path("", views.index, name="index"),
+    path("export.csv", views.export_csv, name="export"),
+    path("<str:code>/", views.municipality, name="municipality"),
 ]

@@ -1,0 +1,130 @@
+"""Admin for the survey.
+
+Rounds, areas, factors, KPI mappings and published results are the region's, so only
+regional administrators change them. Raw responses belong to a municipality: the core
+scoping mixin shows them only to that municipality's officers and regional administrators.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from brorebro.admin import ImportAdminMixin, ImportForm, MunicipalityScopedAdmin, user_sees_all
+from surveys.importing import RESPONSE_COLUMNS, ResponseImporter
+from surveys.models import (
+    AuthorityArea,
+    KoladaKpiMapping,
+    PublishedResult,
+    Response,
+    ServiceFactor,
+    SurveyRound,
+)
+
+
+class RegionalOnlyAdmin(admin.ModelAdmin):
+    """Officers may look; only regional administrators add, change or delete."""
+
+    def has_add_permission(self, request):
+        return user_sees_all(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(RegionalOnlyAdmin):
+    list_display = ["year", "label", "scale_max", "min_n_display", "counted"]
+    filter_horizontal = ["counted_areas"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("counted_areas")
+
+    @admin.display(description=_("areas counted toward the total"))
+    def counted(self, obj):
+        return ", ".join(a.name for a in obj.counted_areas.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The form has just set the chosen areas; an empty choice on a new round means the defaults.
+        if not change:
+            form.instance.set_default_counted_areas()
+
+
+@admin.register(AuthorityArea)
+class AuthorityAreaAdmin(RegionalOnlyAdmin):
+    list_display = ["name_sv", "name_en", "slug", "order"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name_sv"]}
+
+
+@admin.register(ServiceFactor)
+class ServiceFactorAdmin(RegionalOnlyAdmin):
+    list_display = ["name_sv", "name_en", "slug", "order"]
+    list_editable = ["order"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug names a column of Response; renaming it would break the method.
+        return ["slug"] if obj else []
+
+
+@admin.register(KoladaKpiMapping)
+class KoladaKpiMappingAdmin(RegionalOnlyAdmin):
+    list_display = ["kpi", "authority_area", "description"]
+    list_filter = ["authority_area"]
+    search_fields = ["kpi", "description"]
+
+
+@admin.register(PublishedResult)
+class PublishedResultAdmin(RegionalOnlyAdmin):
+    list_display = ["year", "area_code", "authority_area", "value", "n", "source"]
+    list_filter = ["year", "area_code", "authority_area"]
+    search_fields = ["area_code", "source"]
+
+    # Official figures are the region's business only.
+    def has_module_permission(self, request):
+        return user_sees_all(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_view_permission(request, obj)
+
+
+class ResponseImportForm(ImportForm):
+    scale = forms.IntegerField(
+        label=_("Scale of a new round"),
+        required=False,
+        min_value=2,
+        max_value=100,
+        help_text=_(
+            "Only for a year that has no survey round yet (regional administrators): answers run 1 to this."
+        ),
+    )
+
+
+@admin.register(Response)
+class ResponseAdmin(ImportAdminMixin, MunicipalityScopedAdmin):
+    list_display = ["id", "round", "municipality", "area", "q_total", "q_expectations", "q_ideal", "complete"]
+    list_filter = ["round", "area", "municipality"]
+    list_select_related = ["round", "municipality", "area"]
+    change_list_template = "admin/surveys/response/change_list.html"
+    importer_class = ResponseImporter
+    import_form_class = ResponseImportForm
+    show_full_result_count = False
+
+    @admin.display(boolean=True, description=_("complete NKI"))
+    def complete(self, obj):
+        return obj.is_complete
+
+    def importer_kwargs(self, form) -> dict:
+        return {"scale": form.cleaned_data.get("scale")}
+
+    def import_help_text(self) -> str:
+        return _(
+            "CSV (UTF-8) or XLSX with the header: %(header)s. One row per response. Empty cells are "
+            "unanswered questions; any other answer is a whole number from 1 to the round's scale. "
+            "Nothing is saved if any row has a problem."
+        ) % {"header": ", ".join(RESPONSE_COLUMNS)}

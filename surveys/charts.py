@@ -1,0 +1,211 @@
+"""A line chart laid out on the server, for an accessible SVG that needs no JavaScript.
+
+Python computes coordinates; the template `surveys/includes/trend_chart.html` writes the
+SVG, so all text is escaped by the template engine. Each line differs from the others
+in three ways besides colour: its dash pattern, its marker shape and a label at its
+end, so the chart reads in greyscale and for people who do not see colour.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from surveys.trends import TrendPoint, TrendSeries
+
+# (colour, dash pattern, marker). Colours have at least 4.5:1 contrast on white.
+STYLES = [
+    ("#0b4f6c", "", "circle"),
+    ("#1b1f24", "8 5", "square"),
+    ("#b0141a", "2 4", "triangle"),
+    ("#0a6b3f", "12 4 2 4", "diamond"),
+    ("#6b2c91", "4 3", "cross"),
+    ("#8a4b00", "14 6", "triangle-down"),
+    ("#005a9c", "1 3", "square"),
+    ("#5c5c00", "10 3 2 3 2 3", "circle"),
+]
+
+
+def marker_path(shape: str, x: float, y: float, r: float = 5.0) -> str:
+    if shape == "square":
+        return f"M{x - r:.1f},{y - r:.1f}h{2 * r:.1f}v{2 * r:.1f}h{-2 * r:.1f}z"
+    if shape == "triangle":
+        return f"M{x:.1f},{y - r * 1.2:.1f}L{x + r * 1.1:.1f},{y + r * 0.8:.1f}L{x - r * 1.1:.1f},{y + r * 0.8:.1f}z"
+    if shape == "triangle-down":
+        return f"M{x:.1f},{y + r * 1.2:.1f}L{x + r * 1.1:.1f},{y - r * 0.8:.1f}L{x - r * 1.1:.1f},{y - r * 0.8:.1f}z"
+    if shape == "diamond":
+        return f"M{x:.1f},{y - r * 1.3:.1f}L{x + r * 1.1:.1f},{y:.1f}L{x:.1f},{y + r * 1.3:.1f}L{x - r * 1.1:.1f},{y:.1f}z"
+    if shape == "cross":
+        a = r * 0.45
+        return (
+            f"M{x - r:.1f},{y - r + a:.1f}l{a:.1f},{-a:.1f}l{r - a:.1f},{r - a:.1f}l{r - a:.1f},{a - r:.1f}"
+            f"l{a:.1f},{a:.1f}l{a - r:.1f},{r - a:.1f}l{r - a:.1f},{r - a:.1f}l{-a:.1f},{a:.1f}"
+            f"l{a - r:.1f},{a - r:.1f}l{a - r:.1f},{r - a:.1f}l{-a:.1f},{-a:.1f}l{r - a:.1f},{a - r:.1f}z"
+        )
+    # circle, as a path so every marker is drawn the same way
+    return f"M{x - r:.1f},{y:.1f}a{r:.1f},{r:.1f} 0 1,0 {2 * r:.1f},0a{r:.1f},{r:.1f} 0 1,0 {-2 * r:.1f},0z"
+
+
+@dataclass
+class PlottedPoint:
+    point: TrendPoint
+    x: float
+    y: float
+    marker: str
+    whisker: str = ""  # the 95 % interval as a vertical bar with caps
+
+
+@dataclass
+class PlottedSeries:
+    series: TrendSeries
+    colour: str
+    dash: str
+    shape: str
+    paths: list[str]
+    points: list[PlottedPoint]
+    label_x: float = 0.0
+    label_y: float = 0.0
+    legend_marker: str = ""
+
+
+@dataclass
+class Tick:
+    value: float
+    pos: float
+    label: str = ""
+
+
+@dataclass
+class LineChart:
+    """Layout of one chart: axes, ticks, one polyline per series (gaps where no value)."""
+
+    series: list[TrendSeries]
+    years: list[int]
+    width: int = 760
+    height: int = 380
+    left: int = 52
+    right: int = 150
+    top: int = 18
+    bottom: int = 56
+    whiskers_for: tuple[str, ...] = ("region",)
+    plotted: list[PlottedSeries] = field(init=False, default_factory=list)
+    x_ticks: list[Tick] = field(init=False, default_factory=list)
+    y_ticks: list[Tick] = field(init=False, default_factory=list)
+
+    def __post_init__(self):
+        values: list[float] = []
+        for s in self.series:
+            for p in s.points:
+                if p.exact is not None:
+                    values.append(p.exact)
+                    if s.kind in self.whiskers_for and p.exact_ci:
+                        values.extend(p.exact_ci)
+        if values:
+            low = max(0, math.floor((min(values) - 1) / 5) * 5)
+            high = min(100, math.ceil((max(values) + 1) / 5) * 5)
+        else:
+            low, high = 0, 100
+        if high - low < 10:
+            high = min(100, low + 10)
+            low = high - 10
+        self.y_min, self.y_max = low, high
+        step = 5 if high - low <= 40 else 10
+        self.y_ticks = [Tick(v, self.y(v), str(v)) for v in range(low, high + 1, step)]
+        self.x_ticks = [Tick(year, self.x(year), str(year)) for year in self.years]
+        # Styles follow the kind of line, so the region looks the same on every page.
+        fixed = {"region": 0, "national": 1}
+        others = iter(range(2, 1000))
+        self.plotted = [
+            self._plot(s, STYLES[(fixed[s.kind] if s.kind in fixed else next(others)) % len(STYLES)])
+            for s in self.series
+        ]
+        self._place_labels()
+
+    # geometry
+    @property
+    def plot_left(self) -> int:
+        return self.left
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_top(self) -> int:
+        return self.top
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+    @property
+    def x_axis_label_y(self) -> int:
+        return self.height - 12
+
+    @property
+    def y_axis_label_x(self) -> int:
+        return 14
+
+    @property
+    def plot_mid_y(self) -> float:
+        return (self.plot_top + self.plot_bottom) / 2
+
+    @property
+    def plot_mid_x(self) -> float:
+        return (self.plot_left + self.plot_right) / 2
+
+    def x(self, year: int) -> float:
+        if len(self.years) < 2:
+            return (self.plot_left + self.plot_right) / 2
+        first, last = self.years[0], self.years[-1]
+        pad = 18
+        span = self.plot_right - self.plot_left - 2 * pad
+        return self.plot_left + pad + (year - first) / (last - first) * span
+
+    def y(self, value: float) -> float:
+        frac = (value - self.y_min) / (self.y_max - self.y_min)
+        return self.plot_bottom - frac * (self.plot_bottom - self.plot_top)
+
+    def _plot(self, series: TrendSeries, style: tuple[str, str, str]) -> PlottedSeries:
+        colour, dash, shape = style
+        points, paths, current = [], [], []
+        for p in series.points:
+            if p.exact is None:
+                if current:
+                    paths.append(current)
+                current = []
+                continue
+            x, y = self.x(p.year), self.y(p.exact)
+            plotted = PlottedPoint(p, x, y, marker_path(shape, x, y))
+            if series.kind in self.whiskers_for and p.exact_ci:
+                top = self.y(min(p.exact_ci[1], self.y_max))
+                bottom = self.y(max(p.exact_ci[0], self.y_min))
+                plotted.whisker = (
+                    f"M{x:.1f},{top:.1f}V{bottom:.1f}M{x - 4:.1f},{top:.1f}h8M{x - 4:.1f},{bottom:.1f}h8"
+                )
+            points.append(plotted)
+            current.append((x, y))
+        if current:
+            paths.append(current)
+        d = ["M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in segment) for segment in paths if len(segment) > 1]
+        return PlottedSeries(series, colour, dash, shape, d, points)
+
+    def _place_labels(self, gap: float = 17.0) -> None:
+        """Labels at the end of each line, pushed apart so they never overlap."""
+        placed = [s for s in self.plotted if s.points]
+        for s in placed:
+            last = s.points[-1]
+            s.label_x = self.plot_right + 28
+            s.label_y = last.y + 4
+        placed.sort(key=lambda s: s.label_y)
+        for previous, current in pairwise(placed):
+            if current.label_y - previous.label_y < gap:
+                current.label_y = previous.label_y + gap
+        overflow = (placed[-1].label_y if placed else 0) - (self.height - 4)
+        if overflow > 0:
+            for s in placed:
+                s.label_y -= overflow
+        for s in placed:
+            # A marker before the label repeats the line's shape: the label names the line.
+            s.legend_marker = marker_path(s.shape, self.plot_right + 18, s.label_y - 4, 4.5)

@@ -1,0 +1,62 @@
+"""Filters of the NKI pages and the export, validated like any form so bad input gets a message."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from brorebro.models import Municipality
+from surveys.models import AuthorityArea
+from surveys.nki import REGION, TOTAL
+
+
+def area_choices() -> list[tuple[str, str]]:
+    return [(TOTAL, _("Total"))] + [
+        (a.slug, a.name) for a in AuthorityArea.objects.all()
+    ]
+
+
+class TrendFilterForm(forms.Form):
+    area = forms.ChoiceField(label=_("Authority area"), required=False)
+    municipality = forms.MultipleChoiceField(
+        label=_("Compare with municipalities"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The region and the national average are always shown."),
+    )
+
+    def __init__(self, *args, with_municipalities: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = area_choices()
+        if with_municipalities:
+            self.fields["municipality"].choices = [
+                (m.code, m.name) for m in Municipality.objects.filter(county_code="18").defer("boundary")
+            ]
+        else:
+            del self.fields["municipality"]
+
+    def filters(self) -> tuple[str, list[str]]:
+        """(area slug or "total", municipality codes); defaults where the input was bad."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("area") or TOTAL, list(data.get("municipality") or [])
+
+
+class ExportFilterForm(forms.Form):
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
+    area_code = forms.CharField(required=False, max_length=10)
+    authority_area = forms.CharField(required=False, max_length=40)
+
+    def clean_area_code(self):
+        code = self.cleaned_data["area_code"].strip()
+        if code and code != REGION and not re.fullmatch(r"\d{4}", code):
+            raise ValidationError(_("Use a four-digit code (e.g. 1880 or 0000) or “region”."))
+        return code
+
+    def clean_authority_area(self):
+        slug = self.cleaned_data["authority_area"].strip()
+        if slug and slug != TOTAL and not AuthorityArea.objects.filter(slug=slug).exists():
+            raise ValidationError(_("Unknown authority area; use a slug such as bygglov, or “total”."))
+        return slug

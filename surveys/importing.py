@@ -1,0 +1,259 @@
+"""Imports for the survey: raw responses (CSV/XLSX) and official figures from Kolada (JSON).
+
+Both run on the core `Importer`, so both are all-or-nothing and report every bad row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from brorebro.importing import Importer, ImportError_, Row, Source
+from surveys.models import (
+    ANSWER_FIELDS,
+    AuthorityArea,
+    KoladaKpiMapping,
+    PublishedResult,
+    Response,
+    SurveyRound,
+)
+
+RESPONSE_COLUMNS = ("year", "municipality_code", "authority_area") + ANSWER_FIELDS
+
+
+def _is_regional(user) -> bool:
+    """Rounds and official figures are the region's: only the command line and regional administrators."""
+    if user is None:
+        return True
+    if user.is_superuser:
+        return True
+    officer = getattr(user, "officer", None)
+    return bool(officer and officer.is_regional_admin)
+
+
+class ResponseImporter(Importer):
+    """Survey responses, one row per response, in the header of RESPONSE_COLUMNS.
+
+    With `scale`, a year without a round gets a new round on that scale; without it an
+    unknown year is an error, because the scale decides how answers are read.
+    """
+
+    required_columns = RESPONSE_COLUMNS
+    batch_size = 5000
+
+    def __init__(self, user=None, dry_run: bool = False, scale: int | None = None):
+        super().__init__(user=user, dry_run=dry_run)
+        self.scale = scale
+        self.rounds = {r.year: r for r in SurveyRound.objects.all()}
+        self.areas = {a.slug: a for a in AuthorityArea.objects.all()}
+        self._buffer: list[Response] = []
+        self._expected = 0
+        self._seen = 0
+
+    def check_headers(self, headers: list[str]) -> list[str]:
+        problems = super().check_headers(headers)
+        unknown = [h for h in headers if h and h not in RESPONSE_COLUMNS]
+        if unknown:
+            problems.append(
+                _("unknown column(s): %(cols)s; the header is: %(header)s")
+                % {"cols": ", ".join(unknown), "header": ", ".join(RESPONSE_COLUMNS)}
+            )
+        return problems
+
+    def scale_for(self, row: Row, year: int) -> int | None:
+        survey_round = self.rounds.get(year)
+        if survey_round is not None:
+            if self.scale and self.scale != survey_round.scale_max:
+                row.error(
+                    "year",
+                    _("the %(year)d round uses the scale 1–%(k)d, not 1–%(scale)d")
+                    % {"year": year, "k": survey_round.scale_max, "scale": self.scale},
+                )
+                return None
+            return survey_round.scale_max
+        if not self.scale:
+            row.error(
+                "year",
+                _(
+                    "there is no survey round for %(year)d; create it first or give the scale "
+                    "(--scale) to create it"
+                )
+                % {"year": year},
+            )
+            return None
+        if not _is_regional(self.user):
+            row.error(
+                "year",
+                _("there is no survey round for %(year)d, and only a regional administrator can create one")
+                % {"year": year},
+            )
+            return None
+        return self.scale
+
+    def clean_row(self, row: Row) -> dict[str, Any] | None:
+        year = row.integer("year", required=True, minimum=2000, maximum=2100)
+        municipality = self.municipality(row, "municipality_code")
+        slug = row.text("authority_area", required=True)
+        area = self.areas.get(slug)
+        if slug and area is None:
+            row.error(
+                "authority_area",
+                _("unknown authority area “%(value)s”; use one of: %(keys)s")
+                % {"value": slug, "keys": ", ".join(self.areas)},
+            )
+        scale = self.scale_for(row, year) if year is not None else None
+        answers = {}
+        for name in ANSWER_FIELDS:
+            # Empty cells are allowed (unanswered); anything else is a whole number on the scale.
+            answers[name] = row.integer(name, minimum=1, maximum=scale)
+        if row.errors:
+            return None
+        return {"year": year, "municipality": municipality, "area": area, **answers}
+
+    def validate_batch(self, items):
+        # save_item buffers for bulk_create; it must know when the last item comes.
+        self._expected = len(items)
+
+    def save_item(self, item: dict[str, Any]) -> str:
+        year = item.pop("year")
+        survey_round = self.rounds.get(year)
+        if survey_round is None:
+            survey_round = SurveyRound.objects.create(year=year, scale_max=self.scale)
+            self.rounds[year] = survey_round
+        self._buffer.append(Response(round=survey_round, **item))
+        self._seen += 1
+        if len(self._buffer) >= self.batch_size or self._seen == self._expected:
+            Response.objects.bulk_create(self._buffer, batch_size=self.batch_size)
+            self._buffer = []
+        item["year"] = year
+        return "created"
+
+    def describe(self, item: dict[str, Any]) -> str:
+        return f"{item['year']} {item['municipality'].code} {item['area'].slug}"
+
+
+# --- Kolada ----------------------------------------------------------------------------------
+KOLADA_COLUMNS = ("kpi", "municipality", "period", "value")
+
+
+def read_kolada(data: bytes, name: str = "kolada.json") -> Source:
+    """A Kolada API document, or a list of pages of them, as numbered rows.
+
+    Each row is one (kpi, municipality, period) with its value for both genders ("T");
+    the number is the entry's position in the file (entries with a null value are
+    skipped, as Kolada lists KPIs nobody reported). Period may be a string or a number.
+    """
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportError_(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
+    pages = document if isinstance(document, list) else [document]
+    entries: list[Any] = []
+    for page in pages:
+        if not isinstance(page, dict) or not isinstance(page.get("values"), list):
+            raise ImportError_(_('Not a Kolada document: expected {"values": [...]} or a list of them.'))
+        entries.extend(page["values"])
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                yield number, {"__bad__": "entry"}
+                continue
+            total = next(
+                (v for v in entry.get("values") or [] if isinstance(v, dict) and v.get("gender", "T") == "T"),
+                None,
+            )
+            if total is None or total.get("value") is None:
+                continue
+            yield (
+                number,
+                {
+                    "kpi": entry.get("kpi"),
+                    "municipality": entry.get("municipality"),
+                    "period": entry.get("period"),
+                    "value": total.get("value"),
+                },
+            )
+
+    return Source(name=name, headers=list(KOLADA_COLUMNS), rows=rows())
+
+
+def read_kolada_path(path: str | Path) -> Source:
+    path = Path(path)
+    if not path.is_file():
+        raise ImportError_(_("No such file: %(path)s") % {"path": path})
+    return read_kolada(path.read_bytes(), path.name)
+
+
+class KoladaImporter(Importer):
+    """Official NKI figures into PublishedResult, through the KPI mapping table."""
+
+    required_columns = KOLADA_COLUMNS
+    source_label = "Kolada"
+
+    def __init__(self, user=None, dry_run: bool = False):
+        super().__init__(user=user, dry_run=dry_run)
+        self.mappings = {m.kpi: m for m in KoladaKpiMapping.objects.select_related("authority_area")}
+
+    def check_headers(self, headers: list[str]) -> list[str]:
+        problems = super().check_headers(headers)
+        if not _is_regional(self.user):
+            problems.append(_("only regional administrators import official figures"))
+        return problems
+
+    def clean_row(self, row: Row) -> dict[str, Any] | None:
+        if "__bad__" in row.values:
+            row.error("", _("the entry is not an object"))
+            return None
+        kpi = row.text("kpi", required=True)
+        mapping = self.mappings.get(kpi)
+        if kpi and mapping is None:
+            row.error(
+                "kpi",
+                _("unknown KPI “%(kpi)s”; add it under Kolada KPI mappings in the admin") % {"kpi": kpi},
+            )
+        code = row.text("municipality", required=True)
+        if code and not re.fullmatch(r"\d{4}", code):
+            row.error("municipality", _("“%(code)s” is not a four-digit area code") % {"code": code})
+        # Kolada gives the period as 2023 or "2023".
+        year = row.integer("period", required=True, minimum=2000, maximum=2100)
+        value = row.decimal("value", required=True, minimum=0, maximum=100)
+        if row.errors:
+            return None
+        return {
+            "kpi": kpi,
+            "year": year,
+            "area_code": code,
+            "authority_area": mapping.authority_area,
+            "value": value.quantize(Decimal("0.01")),
+        }
+
+    def validate_batch(self, items):
+        seen: dict[tuple, int] = {}
+        for row, item in items:
+            key = (item["year"], item["area_code"], item["authority_area"])
+            if key in seen:
+                row.error(
+                    "kpi", _("the same figure is already given in entry %(line)d") % {"line": seen[key]}
+                )
+            else:
+                seen[key] = row.line
+
+    def save_item(self, item: dict[str, Any]) -> str:
+        _obj, created = PublishedResult.objects.update_or_create(
+            year=item["year"],
+            area_code=item["area_code"],
+            authority_area=item["authority_area"],
+            defaults={"value": item["value"], "source": f"{self.source_label} {item['kpi']}", "n": None},
+        )
+        return "created" if created else "updated"
+
+    def describe(self, item: dict[str, Any]) -> str:
+        area = item["authority_area"].slug if item["authority_area"] else "total"
+        return f"{item['year']} {item['area_code']} {area} = {item['value']}"

@@ -1,0 +1,335 @@
+"""The service survey: rounds, authority areas, anonymous responses and official figures.
+
+The NKI itself is computed from the responses by `surveys.nki`, the one place where
+the method lives; `SurveyRound.nki_results()` and `Response.objects.unit_sums()` are
+the doors into it from the models.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Count, F, Q, Sum
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from brorebro.models import Municipality
+
+# The three NKI questions and the six service factors are fixed by the survey
+# (SKR's "Insikt"), so they are columns, not rows: a grouped query over columns is
+# what keeps the computation fast at a million responses.
+NKI_FIELDS = ("q_total", "q_expectations", "q_ideal")
+FACTOR_FIELDS = ("information", "tillganglighet", "bemotande", "kompetens", "rattssakerhet", "effektivitet")
+ANSWER_FIELDS = NKI_FIELDS + FACTOR_FIELDS
+
+# Areas counted toward a municipality's total by default; the survey narrowed in 2024.
+ALL_AREAS = (
+    "bygglov",
+    "miljo_halsoskydd",
+    "livsmedelskontroll",
+    "brandskydd",
+    "serveringstillstand",
+    "markupplatelse",
+)
+AREAS_FROM_2024 = ("bygglov", "miljo_halsoskydd", "livsmedelskontroll", "serveringstillstand")
+
+
+def default_counted_area_slugs(year: int) -> tuple[str, ...]:
+    return AREAS_FROM_2024 if year >= 2024 else ALL_AREAS
+
+
+class NamedInLanguages(models.Model):
+    """A slug with a Swedish and English name; English falls back to Swedish."""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "sv").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_sv
+
+
+class AuthorityArea(NamedInLanguages):
+    class Meta(NamedInLanguages.Meta):
+        verbose_name = _("authority area")
+        verbose_name_plural = _("authority areas")
+
+
+class ServiceFactor(NamedInLanguages):
+    class Meta(NamedInLanguages.Meta):
+        verbose_name = _("service factor")
+        verbose_name_plural = _("service factors")
+
+    def clean(self):
+        if self.slug and self.slug not in FACTOR_FIELDS:
+            raise ValidationError(
+                {
+                    "slug": _("A service factor must be one of the survey's columns: %(cols)s")
+                    % {"cols": ", ".join(FACTOR_FIELDS)}
+                }
+            )
+
+
+class SurveyRound(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest answer"),
+        default=6,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_(
+            "Answers run from 1 to this value (6 in the survey since 2011; 10 in some older rounds)."
+        ),
+    )
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    min_n_display = models.PositiveSmallIntegerField(
+        _("fewest responses shown"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_("With fewer responses than this, a value is not shown publicly (only n is)."),
+    )
+    counted_areas = models.ManyToManyField(
+        AuthorityArea,
+        blank=True,
+        related_name="counted_in_rounds",
+        verbose_name=_("areas counted toward the total"),
+        help_text=_(
+            "Leave empty on a new round to get the default: all six areas up to 2023; building permits, "
+            "environment and health, food control and alcohol licences from 2024."
+        ),
+    )
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+
+    def __str__(self) -> str:
+        return self.label or str(self.year)
+
+    def save(self, *args, **kwargs):
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        if created:
+            # on_commit-free on purpose: the areas must be there when the caller goes on.
+            self.set_default_counted_areas()
+
+    def set_default_counted_areas(self) -> None:
+        """Count the default areas of this round's year (only when none are set)."""
+        if not self.counted_areas.exists():
+            self.counted_areas.set(
+                AuthorityArea.objects.filter(slug__in=default_counted_area_slugs(self.year))
+            )
+
+    def rescale(self, answer: float) -> float:
+        """One answer on 1..scale_max as 0..100 (the method's first step; see surveys.nki)."""
+        return (answer - 1) / (self.scale_max - 1) * 100
+
+    def nki_results(self):
+        """Every unit's NKI for this round (see surveys.nki for the method)."""
+        from surveys.nki import compute
+
+        return compute(years=[self.year])
+
+
+class ResponseQuerySet(models.QuerySet):
+    def complete(self) -> ResponseQuerySet:
+        """Responses that answered all three NKI questions."""
+        return self.filter(**{f"{name}__isnull": False for name in NKI_FIELDS})
+
+    def for_user(self, user) -> ResponseQuerySet:
+        return self.filter(municipality__in=Municipality.objects.for_user(user))
+
+    def unit_sums(self, factors: bool = False):
+        """One row per round × municipality × area with the sums the method needs.
+
+        For NKI: n (complete responses), `responses` (all), s1 = SUM(q_total +
+        q_expectations + q_ideal) and s2 = SUM of its square, over complete responses.
+        With `factors`, also `<factor>_n`, `<factor>_s1`, `<factor>_s2` per factor over
+        the answers given. Integer sums are exact on every database; mean, deviation
+        and interval are derived from them in surveys.nki.
+        """
+        complete = Q(**{f"{name}__isnull": False for name in NKI_FIELDS})
+        raw = F("q_total") + F("q_expectations") + F("q_ideal")
+        aggregates = {
+            "responses": Count("id"),
+            "n": Count("id", filter=complete),
+            "s1": Sum(raw, filter=complete),
+            "s2": Sum(raw * raw, filter=complete),
+        }
+        if factors:
+            for name in FACTOR_FIELDS:
+                aggregates[f"{name}_n"] = Count(name)
+                aggregates[f"{name}_s1"] = Sum(name)
+                aggregates[f"{name}_s2"] = Sum(F(name) * F(name))
+        return (
+            self.order_by().values("round_id", "municipality_id", "area_id").annotate(**aggregates).order_by()
+        )
+
+
+def _answer_field(verbose_name):
+    return models.PositiveSmallIntegerField(
+        verbose_name, null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+
+
+class Response(models.Model):
+    """One company's anonymous answers about one case with one municipality."""
+
+    round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey round")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        verbose_name=_("municipality"),
+    )
+    area = models.ForeignKey(
+        AuthorityArea, on_delete=models.PROTECT, related_name="responses", verbose_name=_("authority area")
+    )
+    q_total = _answer_field(_("satisfaction overall"))
+    q_expectations = _answer_field(_("met expectations"))
+    q_ideal = _answer_field(_("close to the ideal"))
+    information = _answer_field(_("information"))
+    tillganglighet = _answer_field(_("accessibility"))
+    bemotande = _answer_field(_("treatment"))
+    kompetens = _answer_field(_("competence"))
+    rattssakerhet = _answer_field(_("legal certainty"))
+    effektivitet = _answer_field(_("efficiency"))
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["round", "municipality", "area"], name="response_unit_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(**{f"{name}__gte": 1}) | Q(**{f"{name}__isnull": True}),
+                name=f"response_{name}_positive",
+            )
+            for name in ANSWER_FIELDS
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id and self.round.year} · {self.municipality_id and self.municipality} · {self.area_id and self.area}"
+
+    @property
+    def is_complete(self) -> bool:
+        return all(getattr(self, name) is not None for name in NKI_FIELDS)
+
+    def clean(self):
+        if self.round_id is None:
+            return
+        top = self.round.scale_max
+        errors = {
+            name: _("Answer with a whole number from 1 to %(max)d.") % {"max": top}
+            for name in ANSWER_FIELDS
+            if getattr(self, name) is not None and not 1 <= getattr(self, name) <= top
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+area_code_validator = RegexValidator(
+    r"^\d{4}$", _("Four digits: 0000 for Sweden, 0018 for the county, or a municipality code.")
+)
+
+
+class PublishedResultQuerySet(models.QuerySet):
+    def national(self) -> PublishedResultQuerySet:
+        return self.filter(area_code=PublishedResult.SWEDEN)
+
+
+class PublishedResult(models.Model):
+    """An official figure from outside the portal, e.g. the national average from Kolada."""
+
+    SWEDEN = "0000"
+    COUNTY = "0018"
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    area_code = models.CharField(
+        _("area code"),
+        max_length=4,
+        validators=[area_code_validator],
+        help_text=_("0000 for Sweden, 0018 for Örebro County, or a municipality code."),
+    )
+    authority_area = models.ForeignKey(
+        AuthorityArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="published_results",
+        verbose_name=_("authority area"),
+        help_text=_("Empty for the total."),
+    )
+    value = models.DecimalField(
+        _("NKI"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    n = models.PositiveIntegerField(_("number of responses"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200)
+
+    objects = PublishedResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "area_code", "authority_area__order"]
+        verbose_name = _("published result")
+        verbose_name_plural = _("published results")
+        constraints = [
+            # NULL is never equal to NULL in a unique index, so the total needs its own.
+            models.UniqueConstraint(
+                fields=["year", "area_code", "authority_area"],
+                condition=Q(authority_area__isnull=False),
+                name="published_result_area_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "area_code"],
+                condition=Q(authority_area__isnull=True),
+                name="published_result_total_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        area = self.authority_area or _("total")
+        return f"{self.year} {self.area_code} {area}: {self.value}"
+
+
+class KoladaKpiMapping(models.Model):
+    """Which Kolada KPI holds which NKI: the official ids change over the years."""
+
+    kpi = models.CharField(_("KPI id"), max_length=20, unique=True, help_text=_("E.g. U07402."))
+    authority_area = models.ForeignKey(
+        AuthorityArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="kolada_kpis",
+        verbose_name=_("authority area"),
+        help_text=_("Empty when the KPI is the total NKI."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["kpi"]
+        verbose_name = _("Kolada KPI mapping")
+        verbose_name_plural = _("Kolada KPI mappings")
+
+    def __str__(self) -> str:
+        return f"{self.kpi} → {self.authority_area or _('total')}"

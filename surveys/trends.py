@@ -1,0 +1,211 @@
+"""NKI trend series: what the trends pages, their tables and their charts show.
+
+A series is one line (the region, Sweden, or a municipality) with one point per
+survey year. Points carry only what may be shown publicly: a suppressed point has n
+and nothing else. Values are rounded half-up to one decimal here, once, so the chart
+labels, the table and the CSV export always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from surveys import nki
+from surveys.models import PublishedResult, SurveyRound
+from surveys.nki import GRADE_LABELS, REGION, SURVEY_SOURCE, TOTAL, Estimate, NkiResults, grade, round_half_up
+
+
+def decimal1(value) -> Decimal | None:
+    """A number rounded half-up to one decimal, as a Decimal (None stays None)."""
+    if value is None:
+        return None
+    rounded = round_half_up(value, 1)
+    return Decimal(rounded.numerator) / Decimal(rounded.denominator)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    year: int
+    value: Decimal | None  # rounded; None when suppressed or not measured
+    exact: float | None  # for plotting only, None when suppressed
+    n: int | None
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    grade: str | None = None
+    suppressed: bool = False
+    source: str = SURVEY_SOURCE
+    incomplete: int = 0
+
+    @property
+    def grade_label(self) -> str:
+        return str(GRADE_LABELS[self.grade]) if self.grade else ""
+
+    @property
+    def exact_ci(self) -> tuple[float, float] | None:
+        if self.ci_low is None:
+            return None
+        return (float(self.ci_low), float(self.ci_high))
+
+    @property
+    def measured(self) -> bool:
+        return self.n is not None or self.value is not None
+
+
+def point_from_estimate(year: int, estimate: Estimate | None) -> TrendPoint:
+    if estimate is None:
+        return TrendPoint(year=year, value=None, exact=None, n=None)
+    if estimate.suppressed:
+        return TrendPoint(
+            year=year, value=None, exact=None, n=estimate.n, suppressed=True, incomplete=estimate.incomplete
+        )
+    ci = estimate.ci
+    return TrendPoint(
+        year=year,
+        value=decimal1(estimate.mean),
+        exact=estimate.value,
+        n=estimate.n,
+        ci_low=decimal1(ci[0]) if ci else None,
+        ci_high=decimal1(ci[1]) if ci else None,
+        grade=estimate.grade,
+        incomplete=estimate.incomplete,
+    )
+
+
+def point_from_published(year: int, result: PublishedResult | None) -> TrendPoint:
+    if result is None:
+        return TrendPoint(year=year, value=None, exact=None, n=None, source="")
+    return TrendPoint(
+        year=year,
+        value=decimal1(result.value),
+        exact=float(result.value),
+        n=result.n,
+        grade=grade(result.value),
+        source=result.source,
+    )
+
+
+@dataclass
+class TrendSeries:
+    key: str  # REGION, "0000" or a municipality code
+    label: str
+    kind: str  # "region", "national" or "municipality"
+    points: list[TrendPoint]
+    short_label: str = ""  # for the label at the end of the line in the chart
+
+    def __post_init__(self):
+        self.short_label = self.short_label or self.label
+
+    @property
+    def measured_points(self) -> list[TrendPoint]:
+        return [p for p in self.points if p.measured]
+
+    @property
+    def shown_points(self) -> list[TrendPoint]:
+        return [p for p in self.points if p.value is not None]
+
+
+def trend_series(
+    results: NkiResults, area_slug: str = TOTAL, codes: list[str] | tuple[str, ...] = ()
+) -> list[TrendSeries]:
+    """Region, Sweden (from PublishedResult) and the chosen municipalities, per survey year.
+
+    One query for the national figures on top of what `results` already holds.
+    """
+    years = [r.year for r in results.rounds]
+    national_qs = PublishedResult.objects.national().filter(year__in=years)
+    if area_slug == TOTAL:
+        national_qs = national_qs.filter(authority_area__isnull=True)
+    else:
+        national_qs = national_qs.filter(authority_area__slug=area_slug)
+    national = {r.year: r for r in national_qs}
+
+    def survey_points(code: str) -> list[TrendPoint]:
+        out = []
+        for year in years:
+            unit = results.get(year, code, area_slug)
+            out.append(point_from_estimate(year, unit.estimate if unit else None))
+        return out
+
+    series = [TrendSeries(REGION, _("Business Region Örebro"), "region", survey_points(REGION),
+                          short_label=_("The region"))]
+    if national:
+        series.append(
+            TrendSeries(
+                PublishedResult.SWEDEN,
+                _("Sweden (national average)"),
+                "national",
+                [point_from_published(y, national.get(y)) for y in years],
+            )
+        )
+    by_code = {m.code: m for m in results.municipalities}
+    for code in codes:
+        municipality = by_code.get(code)
+        if municipality is not None:
+            series.append(TrendSeries(code, municipality.name, "municipality", survey_points(code)))
+    return series
+
+
+def latest_region_figures() -> list[tuple[str, str]]:
+    """Home-page figures: the region's latest NKI and its change since the first round."""
+    rounds = list(SurveyRound.objects.order_by("year").values_list("year", flat=True))
+    if not rounds:
+        return []
+    first, last = rounds[0], rounds[-1]
+    results = nki.compute(years={first, last})
+    now, then = results.get(last, REGION, TOTAL), results.get(first, REGION, TOTAL)
+    latest = point_from_estimate(last, now.estimate if now else None)
+    if latest.value is None:
+        return []
+    figures = [(number_format(latest.value, 1), _("regional NKI %(year)d") % {"year": last})]
+    earliest = point_from_estimate(first, then.estimate if then else None)
+    if earliest.value is not None and first != last:
+        change = latest.value - earliest.value
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        figures.append((sign + number_format(abs(change), 1), _("units since %(year)d") % {"year": first}))
+    return figures
+
+
+@dataclass(frozen=True)
+class TableRow:
+    year: int
+    series: TrendSeries
+    point: TrendPoint
+
+
+def trend_table(series: list[TrendSeries]) -> list[TableRow]:
+    """The chart's numbers as table rows: by year, then in the chart's order of lines."""
+    rows = [TableRow(p.year, s, p) for s in series for p in s.measured_points]
+    order = {id(s): i for i, s in enumerate(series)}
+    return sorted(rows, key=lambda r: (r.year, order[id(r.series)]))
+
+
+def chart_description(series: list[TrendSeries], area_label: str) -> str:
+    """A text alternative for the chart: where each line starts and ends."""
+    parts = [_("NKI on a scale of 0 to 100 per survey year, %(area)s.") % {"area": area_label}]
+    for s in series:
+        shown = s.shown_points
+        if not shown:
+            parts.append(_("%(line)s: no value to show.") % {"line": s.label})
+        elif len(shown) == 1:
+            parts.append(
+                _("%(line)s: %(value)s in %(year)d.")
+                % {"line": s.label, "value": number_format(shown[0].value, 1), "year": shown[0].year}
+            )
+        else:
+            first, last = shown[0], shown[-1]
+            parts.append(
+                _("%(line)s: from %(first)s in %(first_year)d to %(last)s in %(last_year)d.")
+                % {
+                    "line": s.label,
+                    "first": number_format(first.value, 1),
+                    "first_year": first.year,
+                    "last": number_format(last.value, 1),
+                    "last_year": last.year,
+                }
+            )
+    parts.append(_("Values based on too few responses are left out. The table gives every value."))
+    return " ".join(parts)

@@ -1,0 +1,121 @@
+"""Public NKI pages: the regional trend, one municipality, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from brorebro.models import Municipality
+from surveys.charts import LineChart
+from surveys.export import COLUMNS, export_rows
+from surveys.forms import ExportFilterForm, TrendFilterForm
+from surveys.nki import REGION, TOTAL, compute
+from surveys.trends import chart_description, point_from_estimate, trend_series, trend_table
+
+
+def _area_label(form: TrendFilterForm, area_slug: str) -> str:
+    return dict(form.fields["area"].choices).get(area_slug, area_slug)
+
+
+@require_GET
+def index(request):
+    form = TrendFilterForm(request.GET or None)
+    area_slug, codes = form.filters()
+    results = compute()
+    series = trend_series(results, area_slug, codes)
+    years = [r.year for r in results.rounds]
+    context = {
+        "form": form,
+        "area_slug": area_slug,
+        "area_label": _area_label(form, area_slug),
+        "series": series,
+        "chart": LineChart(series, years) if years else None,
+        "chart_desc": chart_description(series, _area_label(form, area_slug)),
+        "table_rows": trend_table(series),
+        "municipality_links": [m for m in results.municipalities if m.county_code == "18"],
+        "min_n": min((r.min_n_display for r in results.rounds), default=7),
+    }
+    return render(request, "surveys/index.html", context)
+
+
+@require_GET
+def municipality(request, code: str):
+    municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=code)
+    form = TrendFilterForm(request.GET or None, with_municipalities=False)
+    area_slug, _codes = form.filters()
+    results = compute(factors=True)
+    years = [r.year for r in results.rounds]
+    latest = next(
+        (
+            r
+            for r in reversed(results.rounds)
+            if results.get(r.year, code, TOTAL)
+            or any(results.get(r.year, code, a.slug) for a in results.areas)
+        ),
+        None,
+    )
+    area_rows, factor_rows = [], []
+    if latest is not None:
+        counted = {a.pk for a in latest.counted_areas.all()}
+        for area in [*results.areas, None]:
+            slug = area.slug if area else TOTAL
+            own, region = results.get(latest.year, code, slug), results.get(latest.year, REGION, slug)
+            area_rows.append(
+                {
+                    "area": area,
+                    "counted": area is None or area.pk in counted,
+                    "point": point_from_estimate(latest.year, own.estimate if own else None),
+                    "region": point_from_estimate(latest.year, region.estimate if region else None),
+                }
+            )
+        for factor in results.factors:
+            factor_rows.append(
+                {
+                    "factor": factor,
+                    "point": point_from_estimate(latest.year, results.factor(latest.year, code, factor.slug)),
+                    "region": point_from_estimate(
+                        latest.year, results.factor(latest.year, REGION, factor.slug)
+                    ),
+                }
+            )
+    series = trend_series(results, area_slug, [code])
+    # The municipality first: it is the subject of this page.
+    series.sort(key=lambda s: s.kind != "municipality")
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "area_slug": area_slug,
+        "area_label": _area_label(form, area_slug),
+        "latest": latest,
+        "area_rows": area_rows,
+        "factor_rows": factor_rows,
+        "series": series,
+        "chart": LineChart(series, years, whiskers_for=("municipality",)) if years else None,
+        "chart_desc": chart_description(series, _area_label(form, area_slug)),
+        "table_rows": trend_table(series),
+        "min_n": latest.min_n_display if latest else 7,
+    }
+    return render(request, "surveys/municipality.html", context)
+
+
+@require_GET
+def export_csv(request):
+    form = ExportFilterForm(request.GET)
+    if not form.is_valid():
+        problems = "\n".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        return HttpResponse(
+            _("Bad filter value.") + "\n" + problems + "\n",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="nki.csv"'
+    writer = csv.writer(response)
+    writer.writerow(COLUMNS)
+    data = form.cleaned_data
+    writer.writerows(export_rows(data["year"], data["area_code"], data["authority_area"]))
+    return response
