@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.db import models
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.db.models.functions import AsSVG, PointOnSurface
 from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
 
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits, e.g. 1880."))
+
+
+class SimplifyPreserveTopology(models.Func):
+    function = "ST_SimplifyPreserveTopology"
+    output_field = models.MultiPolygonField(srid=settings.SRID)
 
 
 class MunicipalityQuerySet(models.QuerySet):
@@ -38,6 +45,27 @@ class MunicipalityQuerySet(models.QuerySet):
         if officer.is_regional_admin:
             return self.all()
         return self.filter(officers=officer)
+
+    def with_svg_outline(self, tolerance_m: float = 400) -> MunicipalityQuerySet:
+        """Annotate `outline_svg`: the boundary simplified and rendered as an SVG path
+        in the database (metres of SWEREF 99 TM; SVG's y axis points down)."""
+        # precision=1, not 0: SpatiaLite 5 drops the trailing zeros of integers at 0.
+        svg = AsSVG(SimplifyPreserveTopology("boundary", tolerance_m), precision=1)
+        return (
+            self.filter(boundary__isnull=False)
+            .defer("boundary")
+            .annotate(outline_svg=svg, label_point=PointOnSurface("boundary"))
+        )
+
+
+def svg_view_box(queryset) -> str | None:
+    """The SVG viewBox that frames the boundaries of `queryset`."""
+    extent = queryset.filter(boundary__isnull=False).aggregate(box=Extent("boundary"))["box"]
+    if not extent:
+        return None
+    xmin, ymin, xmax, ymax = extent
+    pad = (xmax - xmin) * 0.02
+    return f"{xmin - pad:.0f} {-ymax - pad:.0f} {xmax - xmin + 2 * pad:.0f} {ymax - ymin + 2 * pad:.0f}"
 
 
 class Municipality(models.Model):

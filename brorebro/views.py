@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from brorebro.models import Municipality
+from brorebro.models import Municipality, svg_view_box
 from brorebro.sections import all_sections
 
 
@@ -20,7 +20,12 @@ def home(request):
     return render(
         request,
         "brorebro/home.html",
-        {"municipalities": municipalities, "sections": all_sections()},
+        {
+            "municipalities": municipalities,
+            "outlines": municipalities.with_svg_outline(),
+            "view_box": svg_view_box(municipalities),
+            "sections": all_sections(),
+        },
     )
 
 
