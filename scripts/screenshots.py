@@ -1,0 +1,87 @@
+"""Take the README screenshots from a running portal with headless Debian Chromium.
+
+Usage: screenshots.py BASE_URL OUT_DIR  (OFFICER_USERNAME / OFFICER_PASSWORD in the
+environment, for the admin picture). Called by scripts/screenshots.sh, which starts
+the server with the demo data. Only the portal itself is reachable from the browser;
+map tiles are blocked, so maps show their markers and polygons on a plain background.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def block_foreign(route):
+    host = urlsplit(route.request.url).hostname or ""
+    if host in {"127.0.0.1", "localhost"} or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def settle(page, selector: str | None = None) -> None:
+    page.wait_for_load_state("networkidle")
+    if selector:
+        try:
+            page.wait_for_selector(selector, timeout=10_000)
+        except Exception:  # noqa: BLE001 - a missing map layer still gives a useful picture
+            print(f"  (no {selector} on {page.url})", file=sys.stderr)
+    page.wait_for_timeout(400)  # let Leaflet finish its zoom animation
+
+
+def shoot(page, out: Path, name: str, path: str, selector: str | None = None, full_page: bool = False):
+    page.goto(path)
+    settle(page, selector)
+    target = out / f"{name}.png"
+    page.screenshot(path=str(target), full_page=full_page)
+    print(f"  {target}")
+
+
+def main(base_url: str, out_dir: str) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            base_url=base_url, viewport={"width": 1400, "height": 1000}, locale="sv-SE"
+        )
+        context.route("**/*", block_foreign)
+        page = context.new_page()
+
+        shoot(page, out, "home", "/sv/", full_page=False)
+        shoot(page, out, "premises-search", "/sv/premises/", ".leaflet-marker-icon")
+        shoot(page, out, "land-search", "/sv/land/", ".leaflet-overlay-pane path")
+        shoot(page, out, "nki-trend", "/sv/nki/", "svg")
+        shoot(page, out, "skills", "/sv/skills/")
+
+        username, password = os.environ.get("OFFICER_USERNAME"), os.environ.get("OFFICER_PASSWORD")
+        if username and password:
+            page.goto("/admin/login/?next=/admin/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", password)
+            page.click("input[type=submit]")
+            page.wait_for_url(re.compile(r"/admin/$"))
+            # The officer's own premises changelist, found from the admin index.
+            link = page.locator('a[href^="/admin/premises/"]').first
+            path = link.get_attribute("href") if link.count() else "/admin/"
+            shoot(page, out, "admin-premises", path)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
