@@ -1,7 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from land import views
 
 app_name = "land"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="land/index.html"), name="index"),
+    path("", views.search, name="index"),
+    path("export.csv", views.export_csv, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
 ]

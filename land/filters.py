@@ -1,0 +1,227 @@
+"""The one land search: used by the search page, the GeoJSON API and the CSV export.
+
+Every parameter is validated by the FilterSet's form, so a bad value becomes a
+message beside its field (or a 400 from the API), never a 500. Filters whose value
+is invalid are left out; the valid ones still apply.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from brorebro.models import Municipality
+from brorebro.spatial import MAX_RADIUS_KM, BBoxField
+from land.models import LandmarkKind, LandPlot, PlanStatus, Purpose, Service
+
+SORTS = {
+    "newest": (_("Newest first"), [F("published_at").desc(nulls_last=True), "-pk"]),
+    "area_desc": (_("Largest first"), ["-area_m2", "pk"]),
+    "area_asc": (_("Smallest first"), ["area_m2", "pk"]),
+    "price_asc": (_("Lowest price first"), [F("price_sek_per_m2").asc(nulls_last=True), "pk"]),
+    "name": (_("Name A–Ö"), ["name", "pk"]),
+}
+
+
+class BBoxFilter(django_filters.Filter):
+    field_class = BBoxField
+
+
+class CheckboxGroup(forms.CheckboxSelectMultiple):
+    """Checkboxes whose group id is the fieldset's, so the error summary can link to it."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
+def _format_lazy(template, **values):
+    """`template % values`, translated when shown rather than when this module loads."""
+    return lazy(lambda: capfirst(str(template) % {k: str(v) for k, v in values.items()}), str)()
+
+
+def _number_messages(what) -> dict:
+    return {
+        "invalid": _format_lazy(_("Enter %(what)s as a number, e.g. 5."), what=what),
+        "min_value": _format_lazy(_("%(what)s cannot be negative."), what=what),
+        "max_value": _format_lazy(_("%(what)s is unrealistically large."), what=what),
+    }
+
+
+class LandSearchForm(forms.Form):
+    """Checks that involve two fields."""
+
+    def clean(self):
+        data = super().clean()
+        kind, km = data.get("landmark_kind"), data.get("within_km")
+        if kind and km is None and "within_km" not in self.errors:
+            self.add_error("within_km", _("Give the distance in km to the chosen kind of place."))
+        if km is not None and not kind and "landmark_kind" not in self.errors:
+            self.add_error("landmark_kind", _("Choose the kind of place the distance is measured to."))
+        low, high = data.get("area_min_ha"), data.get("area_max_ha")
+        if low is not None and high is not None and low > high:
+            self.add_error("area_max_ha", _("The largest area must be at least the smallest area."))
+        return data
+
+
+class LandPlotFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search words"),
+        method="filter_q",
+        help_text=_("Name, business area, plan id or description."),
+        max_length=100,
+    )
+    municipality = django_filters.MultipleChoiceFilter(
+        label=_("Municipality"),
+        field_name="municipality__code",
+        widget=CheckboxGroup,
+        help_text=_("Choose one or more. None chosen means all."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a municipality code in the county.")},
+    )
+    purpose = django_filters.MultipleChoiceFilter(
+        label=_("Permitted use"),
+        choices=Purpose.choices,
+        method="filter_purpose",
+        widget=CheckboxGroup,
+        help_text=_("Plots that allow any of the chosen uses."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a use we list.")},
+    )
+    area_min_ha = django_filters.NumberFilter(
+        label=_("Smallest area (ha)"),
+        method="filter_area_min",
+        min_value=Decimal(0),
+        max_value=Decimal(100000),
+        error_messages=_number_messages(_("the smallest area")),
+    )
+    area_max_ha = django_filters.NumberFilter(
+        label=_("Largest area (ha)"),
+        method="filter_area_max",
+        min_value=Decimal(0),
+        max_value=Decimal(100000),
+        help_text=_("1 hectare is 10 000 m²."),
+        error_messages=_number_messages(_("the largest area")),
+    )
+    price_max = django_filters.NumberFilter(
+        label=_("Highest price (SEK/m²)"),
+        field_name="price_sek_per_m2",
+        lookup_expr="lte",
+        min_value=Decimal(0),
+        max_value=Decimal(1000000),
+        help_text=_("Plots with the price on request are left out."),
+        error_messages=_number_messages(_("the highest price")),
+    )
+    plan_status = django_filters.ChoiceFilter(
+        label=_("Detailed plan"),
+        choices=PlanStatus.choices,
+        empty_label=_("Any"),
+        error_messages={"invalid_choice": _("“%(value)s” is not a plan status.")},
+    )
+    service = django_filters.MultipleChoiceFilter(
+        label=_("Services"),
+        choices=Service.choices,
+        method="filter_services",
+        widget=CheckboxGroup,
+        help_text=_("Plots that have all of the chosen services."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a service we list.")},
+    )
+    rail = django_filters.BooleanFilter(
+        label=_("A rail siding is possible"), method="filter_rail", widget=forms.CheckboxInput
+    )
+    landmark_kind = django_filters.ChoiceFilter(
+        label=_("Near"),
+        choices=LandmarkKind.choices,
+        empty_label=_("Anywhere"),
+        method="filter_nothing",  # applied together with within_km
+        error_messages={"invalid_choice": _("“%(value)s” is not a kind of place we list.")},
+    )
+    within_km = django_filters.NumberFilter(
+        label=_("Within (km)"),
+        method="filter_within_km",
+        min_value=Decimal("0.1"),
+        max_value=Decimal(MAX_RADIUS_KM),
+        help_text=_("Distance from the plot boundary to the nearest such place, as the crow flies."),
+        error_messages={
+            "invalid": _("Enter the distance in km as a number, e.g. 5."),
+            "min_value": _("The distance must be at least 0.1 km."),
+            "max_value": _format_lazy(_("The distance can be at most %(max)s km."), max=MAX_RADIUS_KM),
+        },
+    )
+    bbox = BBoxFilter(
+        label=_("Map area"),
+        method="filter_bbox",
+        help_text=_("west,south,east,north in degrees, e.g. 14.9,59.1,15.4,59.4"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        empty_label=None,
+        method="filter_sort",
+        error_messages={"invalid_choice": _("“%(value)s” is not a way to sort.")},
+    )
+
+    class Meta:
+        model = LandPlot
+        form = LandSearchForm
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the choices, evaluated here so that validating and rendering share it.
+        self.filters["municipality"].extra["choices"] = list(
+            Municipality.objects.filter(county_code="18").order_by("name").values_list("code", "name")
+        )
+
+    # --- filter methods
+    def filter_q(self, queryset, name, value):
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(area_name__icontains=word)
+                | Q(plan_id__icontains=word)
+                | Q(external_ref__iexact=word)
+                | Q(municipality__name__icontains=word)
+                | Q(description_sv__icontains=word)
+                | Q(description_en__icontains=word)
+            )
+        return queryset
+
+    def filter_purpose(self, queryset, name, value):
+        return queryset.with_any_purpose(value)
+
+    def filter_area_min(self, queryset, name, value):
+        return queryset.filter(area_m2__gte=value * 10000)
+
+    def filter_area_max(self, queryset, name, value):
+        return queryset.filter(area_m2__lte=value * 10000)
+
+    def filter_services(self, queryset, name, value):
+        return queryset.with_services(value)
+
+    def filter_rail(self, queryset, name, value):
+        return queryset.filter(rail_siding_possible=True) if value else queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_within_km(self, queryset, name, value):
+        kind = self.form.cleaned_data.get("landmark_kind")
+        if not kind:
+            return queryset
+        return queryset.near_landmark(kind, float(value) * 1000)
+
+    def filter_bbox(self, queryset, name, value):
+        return queryset.filter(geom__intersects=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value][1])
+
+    # --- for the page
+    @property
+    def error_messages(self) -> dict[str, list[str]]:
+        """{parameter: [messages]} for the API and the CSV export."""
+        return {field: [str(m) for m in messages] for field, messages in self.errors.items()}

@@ -1,0 +1,94 @@
+/* Land search map: draws every plot of the current search from /api/land.geojson.
+ *
+ * The query string of the search page is passed on unchanged, so the map shows the
+ * same plots as the list (all pages of it). Polygons at close zoom, one dot per plot
+ * from afar; the server simplifies the shapes to suit the zoom.
+ */
+(function () {
+  "use strict";
+  var element = document.getElementById("land-map");
+  if (!element || !window.L || !window.BrMap) { return; }
+
+  var CENTROID_MAX_ZOOM = 9;
+  var map = BrMap.create(element);
+  var layer = L.featureGroup().addTo(map);
+  var data = element.dataset;
+  var fitted = false;
+  var lastKey = null;
+  var request = 0;
+
+  function formatNumber(value, decimals) {
+    return Number(value).toLocaleString(data.lang === "sv" ? "sv-SE" : "en-GB", {
+      minimumFractionDigits: decimals, maximumFractionDigits: decimals,
+    });
+  }
+
+  function popup(props) {
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = props.name;
+    box.appendChild(title);
+    if (props.area_name) {
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(props.area_name));
+    }
+    var facts = document.createElement("p");
+    facts.textContent = data.textArea + ": " + formatNumber(props.area_m2 / 10000, 1) + " ha · " +
+      data.textPrice + ": " + (props.price_sek_per_m2 === null ? data.textPriceOnRequest
+        : formatNumber(props.price_sek_per_m2, 0) + " kr/m²");
+    box.appendChild(facts);
+    var link = document.createElement("a");
+    link.href = props.url;
+    link.textContent = data.textMore;
+    box.appendChild(link);
+    return box;
+  }
+
+  function draw(collection) {
+    layer.clearLayers();
+    L.geoJSON(collection, {
+      style: function () {
+        return { color: "#0b4f6c", weight: 2, fillColor: "#1d7f5b", fillOpacity: 0.45 };
+      },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 7, color: "#ffffff", weight: 2, fillColor: "#0b4f6c", fillOpacity: 0.95,
+        });
+      },
+      onEachFeature: function (feature, shape) {
+        shape.bindPopup(popup(feature.properties));
+        shape.bindTooltip(feature.properties.name);
+      },
+    }).addTo(layer);
+    if (!fitted && collection.count > 0) {
+      fitted = true;
+      map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 14 });
+    }
+  }
+
+  function load() {
+    var zoom = map.getZoom();
+    // Polygons are re-simplified per zoom level; points do not change below the threshold.
+    var key = zoom <= CENTROID_MAX_ZOOM ? "points" : "z" + zoom;
+    if (key === lastKey) { return; }
+    lastKey = key;
+    var query = (data.query || "?").replace(/^\?/, "");
+    var url = data.geojsonUrl + "?" + (query ? query + "&" : "") + "zoom=" + zoom + "&lang=" + data.lang;
+    var mine = ++request;
+    fetch(url, { headers: { Accept: "application/geo+json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      })
+      .then(function (collection) { if (mine === request) { draw(collection); } })
+      .catch(function () {
+        var note = document.createElement("p");
+        note.className = "notice notice-error";
+        note.textContent = data.textError;
+        element.parentNode.insertBefore(note, element);
+      });
+  }
+
+  map.on("zoomend", load);
+  load();
+})();
