@@ -139,6 +139,7 @@ def trend_series(
                 _("Sweden (national average)"),
                 "national",
                 [point_from_published(y, national.get(y)) for y in years],
+                short_label=_("Sweden"),
             )
         )
     by_code = {m.code: m for m in results.municipalities}

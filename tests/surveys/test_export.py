@@ -1,0 +1,92 @@
+"""The NKI CSV export: columns, rounding, suppression, filters, official figures."""
+
+from __future__ import annotations
+
+import csv
+import re
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import AuthorityArea, PublishedResult
+from tests.surveys.factories import make_round, respond, same
+
+COLUMNS = ["year", "area_code", "authority_area", "nki", "n", "ci_low", "ci_high", "grade", "source"]
+
+
+@pytest.fixture
+def data(orebro, laxa):
+    survey_round = make_round(2023)
+    # Örebro bygglov: 7 × (5,5,5) = 80 and 1 × (6,6,5) = 93.33 → mean 81.67
+    respond(survey_round, orebro, "bygglov", *same(5, 7), (6, 6, 5))
+    respond(survey_round, laxa, "bygglov", *same(2, 2))  # 20, n = 2: suppressed
+    PublishedResult.objects.create(year=2023, area_code="0000", value=Decimal("68.25"), source="Kolada U07402")
+    PublishedResult.objects.create(year=2023, area_code="0000", value=Decimal("61.50"), source="Kolada U07451",
+                                   authority_area=AuthorityArea.objects.get(slug="bygglov"))
+    return survey_round
+
+
+def export(client, query=""):
+    response = client.get(reverse("surveys:export") + query)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def find(rows, area_code, area):
+    return next(r for r in rows if r["area_code"] == area_code and r["authority_area"] == area)
+
+
+def test_columns_and_one_decimal(client, data):
+    header, rows = export(client)
+    assert header == COLUMNS
+    orebro = find(rows, "1880", "bygglov")
+    assert orebro["nki"] == "81.7" and orebro["n"] == "8" and orebro["grade"] == "mycket_hogt"
+    assert orebro["source"] == "survey"
+    assert re.fullmatch(r"\d+\.\d", orebro["ci_low"]) and re.fullmatch(r"\d+\.\d", orebro["ci_high"])
+    assert float(orebro["ci_low"]) < 81.7 < float(orebro["ci_high"])
+
+
+def test_suppressed_units_have_n_only(client, data):
+    _header, rows = export(client)
+    laxa = find(rows, "1860", "bygglov")
+    assert (laxa["nki"], laxa["ci_low"], laxa["ci_high"], laxa["grade"], laxa["n"]) == ("", "", "", "", "2")
+
+
+def test_region_and_totals_are_included(client, data):
+    _header, rows = export(client)
+    region = find(rows, "region", "total")
+    # 7 × 80 + 93.33 + 2 × 20 = 693.33 over 10 respondents
+    assert region["nki"] == "69.3" and region["n"] == "10" and region["grade"] == "godkant"
+    assert find(rows, "1880", "total")["nki"] == "81.7"
+
+
+def test_official_figures_keep_their_source(client, data):
+    _header, rows = export(client)
+    national = find(rows, "0000", "total")
+    assert national["nki"] == "68.3"  # 68.25 rounded half-up
+    assert national["source"] == "Kolada U07402" and national["grade"] == "godkant"
+    assert find(rows, "0000", "bygglov")["grade"] == "godkant"  # 61.5 → 62
+
+
+def test_filters(client, data):
+    _h, rows = export(client, "?area_code=1880")
+    assert {r["area_code"] for r in rows} == {"1880"}
+    _h, rows = export(client, "?authority_area=total")
+    assert {r["authority_area"] for r in rows} == {"total"}
+    assert {r["area_code"] for r in rows} == {"0000", "1880", "1860", "region"}
+    _h, rows = export(client, "?year=2021")
+    assert rows == []
+    _h, rows = export(client, "?year=2023&area_code=region&authority_area=bygglov")
+    assert [(r["area_code"], r["authority_area"]) for r in rows] == [("region", "bygglov")]
+
+
+@pytest.mark.parametrize("query", ["?year=abc", "?area_code=xyz", "?authority_area=nonsense", "?year=99999"])
+def test_bad_filters_are_400_with_a_message(client, data, query):
+    response = client.get(reverse("surveys:export") + query)
+    assert response.status_code == 400
+    assert response.content
+

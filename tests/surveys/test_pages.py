@@ -1,0 +1,135 @@
+"""The public NKI pages: chart and table, filters, the municipality page, query counts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from surveys.models import AuthorityArea, PublishedResult
+from tests.surveys.factories import make_round, respond, same
+
+
+@pytest.fixture
+def survey(orebro, laxa):
+    """Two rounds: the region at 80 then 60; Laxå too small to show in 2025."""
+    first, second = make_round(2023), make_round(2025)
+    respond(first, orebro, "bygglov", *same(5, 10))  # 80
+    respond(second, orebro, "bygglov", *same(4, 8))  # 60
+    respond(second, laxa, "bygglov", *same(6, 3))  # 100, but only 3 responses
+    PublishedResult.objects.create(year=2025, area_code="0000", value=Decimal("70.04"), source="Kolada U07402")
+    return first, second
+
+
+def en(path_name, *args):
+    with translation.override("en"):
+        return reverse(path_name, args=args)
+
+
+def test_trends_page_has_an_accessible_chart_and_a_table(client, survey):
+    response = client.get(en("surveys:index") + "?municipality=1880")
+    html = response.content.decode()
+    assert response.status_code == 200
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert "Survey year" in svg and "NKI (0–100)" in svg
+    assert "stroke-dasharray" in svg  # lines differ by more than colour
+    assert "<caption>" in html and 'scope="col"' in html
+    assert "How the numbers are computed" in html
+
+
+def test_table_and_chart_show_the_same_numbers(client, survey):
+    html = client.get(en("surveys:index") + "?municipality=1880").content.decode()
+    table = html[html.index("<table"):]
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    # Örebro 80 then 60; the region 80 then (8 × 60 + 3 × 100) / 11 = 70.9; Sweden 70.0
+    for value in ("80.0", "60.0", "70.9", "70.0"):
+        assert value in table
+        assert value in svg  # the tooltip of each plotted point
+    assert "Business Region Örebro: from 80.0 in 2023 to 70.9 in 2025" in svg
+
+
+def test_suppressed_units_show_n_but_no_value(client, survey):
+    html = client.get(en("surveys:index") + "?municipality=1860").content.decode()
+    row = re.search(r"<tr>\s*<td>2025</td>\s*<th scope=\"row\">Laxå</th>.*?</tr>", html, re.S).group(0)
+    assert "too few responses" in row
+    assert ">3<" in row
+    assert "100.0" not in row and "100.0" not in html
+
+
+def test_suppression_reads_in_swedish(client, survey):
+    html = client.get("/sv/nki/?municipality=1860").content.decode()
+    assert "för få svar" in html
+
+
+def test_area_filter_changes_the_lines(client, survey):
+    html = client.get(en("surveys:index") + "?area=brandskydd").content.decode()
+    assert "Fire protection" in html
+    assert "80.0" not in html  # nobody answered about fire protection
+
+
+def test_bad_filters_get_a_message_not_an_error(client, survey):
+    response = client.get(en("surveys:index") + "?area=nonsense&municipality=9999")
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_municipality_page_shows_areas_factors_and_trend(client, survey, orebro):
+    first, second = survey
+    respond(second, orebro, "miljo_halsoskydd", *same(6, 7), information=6)
+    response = client.get(en("surveys:municipality", "1880"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Authority areas in 2025" in html
+    assert "Building permits" in html and "Environmental and health protection" in html
+    assert "Service factors in 2025" in html and "Information" in html
+    assert "not in the total" in html  # fire protection is not counted from 2024
+    assert "<svg" in html
+
+
+def test_unknown_municipality_is_404(client, survey):
+    assert client.get(en("surveys:municipality", "9999")).status_code == 404
+
+
+def test_pages_work_with_no_data(client, db):
+    assert client.get(en("surveys:index")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
+
+
+def _bulk(survey_round, municipality, times):
+    respond(survey_round, municipality, "miljo_halsoskydd", *same(5, times), kompetens=4)
+
+
+@pytest.mark.parametrize("url_args", [("surveys:index",), ("surveys:municipality", "1880"), ("surveys:export",)])
+def test_query_count_does_not_grow_with_responses(client, survey, orebro, laxa, url_args):
+    url = en(*url_args) + ("?municipality=1880&municipality=1860" if url_args[0] == "surveys:index" else "")
+    first, second = survey
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for survey_round in (first, second):
+        for municipality in (orebro, laxa):
+            _bulk(survey_round, municipality, 300)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+    assert len(large) <= 12
+
+
+def test_home_page_section_shows_the_latest_regional_nki(client, survey):
+    html = client.get(en("home")).content.decode()
+    assert "regional NKI 2025" in html
+    assert "70.9" in html
+    assert "−9.1" in html  # 80 → 70.9 since 2023
+
+
+def test_area_names_follow_the_language(db):
+    area = AuthorityArea.objects.get(slug="bygglov")
+    with translation.override("en"):
+        assert area.name == "Building permits"
+    with translation.override("sv"):
+        assert area.name == "Bygglov"
