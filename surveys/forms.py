@@ -14,9 +14,7 @@ from surveys.nki import REGION, TOTAL
 
 
 def area_choices() -> list[tuple[str, str]]:
-    return [(TOTAL, _("Total"))] + [
-        (a.slug, a.name) for a in AuthorityArea.objects.all()
-    ]
+    return [(TOTAL, _("Total"))] + [(a.slug, a.name) for a in AuthorityArea.objects.all()]
 
 
 class TrendFilterForm(forms.Form):

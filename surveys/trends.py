@@ -130,8 +130,11 @@ def trend_series(
             out.append(point_from_estimate(year, unit.estimate if unit else None))
         return out
 
-    series = [TrendSeries(REGION, _("Business Region Örebro"), "region", survey_points(REGION),
-                          short_label=_("The region"))]
+    series = [
+        TrendSeries(
+            REGION, _("Business Region Örebro"), "region", survey_points(REGION), short_label=_("The region")
+        )
+    ]
     if national:
         series.append(
             TrendSeries(

@@ -17,8 +17,15 @@ def respond(survey_round, municipality, area_slug: str, *answers, **factors) -> 
     """One response per (q_total, q_expectations, q_ideal) tuple; factors apply to all of them."""
     authority_area = area(area_slug)
     return Response.objects.bulk_create(
-        Response(round=survey_round, municipality=municipality, area=authority_area,
-                 q_total=t, q_expectations=e, q_ideal=i, **factors)
+        Response(
+            round=survey_round,
+            municipality=municipality,
+            area=authority_area,
+            q_total=t,
+            q_expectations=e,
+            q_ideal=i,
+            **factors,
+        )
         for t, e, i in answers
     )
 

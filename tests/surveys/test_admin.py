@@ -25,9 +25,15 @@ def test_officer_sees_only_own_municipalitys_responses(client, laxa_officer, lax
 def test_officer_cannot_save_a_response_for_another_municipality(client, laxa_officer, laxa, orebro):
     survey_round = make_round(2023)
     client.force_login(laxa_officer)
-    response = client.post(reverse("admin:surveys_response_add"), {
-        "round": survey_round.pk, "municipality": orebro.pk, "area": 1, "q_total": 5,
-    })
+    response = client.post(
+        reverse("admin:surveys_response_add"),
+        {
+            "round": survey_round.pk,
+            "municipality": orebro.pk,
+            "area": 1,
+            "q_total": 5,
+        },
+    )
     assert response.status_code in (200, 403)
     assert not survey_round.responses.exists()
 
@@ -35,9 +41,15 @@ def test_officer_cannot_save_a_response_for_another_municipality(client, laxa_of
 def test_answers_off_the_scale_are_refused_in_the_admin(client, regional_admin, orebro):
     survey_round = make_round(2023)
     client.force_login(regional_admin)
-    response = client.post(reverse("admin:surveys_response_add"), {
-        "round": survey_round.pk, "municipality": orebro.pk, "area": 1, "q_total": 7,
-    })
+    response = client.post(
+        reverse("admin:surveys_response_add"),
+        {
+            "round": survey_round.pk,
+            "municipality": orebro.pk,
+            "area": 1,
+            "q_total": 7,
+        },
+    )
     assert response.status_code == 200
     assert not survey_round.responses.exists()
 
@@ -55,16 +67,25 @@ def test_officers_cannot_change_rounds_or_see_published_results(client, laxa_off
     survey_round = make_round(2023)
     PublishedResult.objects.create(year=2023, area_code="0000", value=Decimal(70), source="x")
     client.force_login(laxa_officer)
-    client.post(reverse("admin:surveys_surveyround_change", args=[survey_round.pk]),
-                {"year": 2023, "scale_max": 10, "min_n_display": 1})
+    client.post(
+        reverse("admin:surveys_surveyround_change", args=[survey_round.pk]),
+        {"year": 2023, "scale_max": 10, "min_n_display": 1},
+    )
     assert SurveyRound.objects.get().scale_max == 6
     assert client.get(reverse("admin:surveys_publishedresult_changelist")).status_code == 403
 
 
 def test_new_round_in_the_admin_gets_the_default_areas(client, regional_admin):
     client.force_login(regional_admin)
-    response = client.post(reverse("admin:surveys_surveyround_add"), {
-        "year": 2026, "scale_max": 6, "min_n_display": 7, "label": "", "notes": "",
-    })
+    response = client.post(
+        reverse("admin:surveys_surveyround_add"),
+        {
+            "year": 2026,
+            "scale_max": 6,
+            "min_n_display": 7,
+            "label": "",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     assert SurveyRound.objects.get(year=2026).counted_areas.count() == 4

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -22,9 +22,16 @@ def data(orebro, laxa):
     # Örebro bygglov: 7 × (5,5,5) = 80 and 1 × (6,6,5) = 93.33 → mean 81.67
     respond(survey_round, orebro, "bygglov", *same(5, 7), (6, 6, 5))
     respond(survey_round, laxa, "bygglov", *same(2, 2))  # 20, n = 2: suppressed
-    PublishedResult.objects.create(year=2023, area_code="0000", value=Decimal("68.25"), source="Kolada U07402")
-    PublishedResult.objects.create(year=2023, area_code="0000", value=Decimal("61.50"), source="Kolada U07451",
-                                   authority_area=AuthorityArea.objects.get(slug="bygglov"))
+    PublishedResult.objects.create(
+        year=2023, area_code="0000", value=Decimal("68.25"), source="Kolada U07402"
+    )
+    PublishedResult.objects.create(
+        year=2023,
+        area_code="0000",
+        value=Decimal("61.50"),
+        source="Kolada U07451",
+        authority_area=AuthorityArea.objects.get(slug="bygglov"),
+    )
     return survey_round
 
 
@@ -89,4 +96,3 @@ def test_bad_filters_are_400_with_a_message(client, data, query):
     response = client.get(reverse("surveys:export") + query)
     assert response.status_code == 400
     assert response.content
-

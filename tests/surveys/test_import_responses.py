@@ -30,7 +30,13 @@ def test_good_file_is_imported_with_empty_cells_as_unanswered(tmp_path, orebro, 
     call_command("import_survey_responses", path)
     assert Response.objects.count() == 2
     full = Response.objects.get(municipality=orebro)
-    assert (full.q_total, full.q_expectations, full.q_ideal, full.information, full.tillganglighet) == (5, 4, 6, 5, None)
+    assert (full.q_total, full.q_expectations, full.q_ideal, full.information, full.tillganglighet) == (
+        5,
+        4,
+        6,
+        5,
+        None,
+    )
     assert full.area.slug == "bygglov"
     partial = Response.objects.get(municipality=laxa)
     assert partial.q_ideal is None and not partial.is_complete
@@ -96,8 +102,11 @@ def test_officer_imports_only_for_own_municipality(tmp_path, laxa_officer, laxa,
     with pytest.raises(CommandError):
         call_command("import_survey_responses", path, user="laxa_officer")
     assert Response.objects.count() == 0
-    call_command("import_survey_responses", csv_file(tmp_path, "2023,1860,bygglov,5,4,6,,,,,,", name="own.csv"),
-                 user="laxa_officer")
+    call_command(
+        "import_survey_responses",
+        csv_file(tmp_path, "2023,1860,bygglov,5,4,6,,,,,,", name="own.csv"),
+        user="laxa_officer",
+    )
     assert list(Response.objects.values_list("municipality__code", flat=True)) == ["1860"]
 
 

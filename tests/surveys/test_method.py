@@ -67,10 +67,18 @@ def test_region_counts_member_municipalities_only(orebro, laxa, round2023):
 
 def test_default_counted_areas_change_in_2024(db):
     assert set(make_round(2023).counted_areas.values_list("slug", flat=True)) == {
-        "bygglov", "miljo_halsoskydd", "livsmedelskontroll", "brandskydd", "serveringstillstand", "markupplatelse",
+        "bygglov",
+        "miljo_halsoskydd",
+        "livsmedelskontroll",
+        "brandskydd",
+        "serveringstillstand",
+        "markupplatelse",
     }
     assert set(make_round(2024).counted_areas.values_list("slug", flat=True)) == {
-        "bygglov", "miljo_halsoskydd", "livsmedelskontroll", "serveringstillstand",
+        "bygglov",
+        "miljo_halsoskydd",
+        "livsmedelskontroll",
+        "serveringstillstand",
     }
 
 
@@ -113,9 +121,19 @@ def test_no_interval_with_a_single_response(orebro, round2023):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (80, "mycket_hogt"), (79.5, "mycket_hogt"), (79.49, "hogt"), (70, "hogt"), (69.5, "hogt"),
-        (62, "godkant"), (61.5, "godkant"), (61.49, "lagt"), (50, "lagt"), (49.5, "lagt"),
-        (49.49, "mycket_lagt"), (0, "mycket_lagt"), (100, "mycket_hogt"),
+        (80, "mycket_hogt"),
+        (79.5, "mycket_hogt"),
+        (79.49, "hogt"),
+        (70, "hogt"),
+        (69.5, "hogt"),
+        (62, "godkant"),
+        (61.5, "godkant"),
+        (61.49, "lagt"),
+        (50, "lagt"),
+        (49.5, "lagt"),
+        (49.49, "mycket_lagt"),
+        (0, "mycket_lagt"),
+        (100, "mycket_hogt"),
     ],
 )
 def test_grade_boundaries(value, expected):

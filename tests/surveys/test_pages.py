@@ -22,7 +22,9 @@ def survey(orebro, laxa):
     respond(first, orebro, "bygglov", *same(5, 10))  # 80
     respond(second, orebro, "bygglov", *same(4, 8))  # 60
     respond(second, laxa, "bygglov", *same(6, 3))  # 100, but only 3 responses
-    PublishedResult.objects.create(year=2025, area_code="0000", value=Decimal("70.04"), source="Kolada U07402")
+    PublishedResult.objects.create(
+        year=2025, area_code="0000", value=Decimal("70.04"), source="Kolada U07402"
+    )
     return first, second
 
 
@@ -45,8 +47,8 @@ def test_trends_page_has_an_accessible_chart_and_a_table(client, survey):
 
 def test_table_and_chart_show_the_same_numbers(client, survey):
     html = client.get(en("surveys:index") + "?municipality=1880").content.decode()
-    table = html[html.index("<table"):]
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    table = html[html.index("<table") :]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     # Örebro 80 then 60; the region 80 then (8 × 60 + 3 × 100) / 11 = 70.9; Sweden 70.0
     for value in ("80.0", "60.0", "70.9", "70.0"):
         assert value in table
@@ -105,7 +107,9 @@ def _bulk(survey_round, municipality, times):
     respond(survey_round, municipality, "miljo_halsoskydd", *same(5, times), kompetens=4)
 
 
-@pytest.mark.parametrize("url_args", [("surveys:index",), ("surveys:municipality", "1880"), ("surveys:export",)])
+@pytest.mark.parametrize(
+    "url_args", [("surveys:index",), ("surveys:municipality", "1880"), ("surveys:export",)]
+)
 def test_query_count_does_not_grow_with_responses(client, survey, orebro, laxa, url_args):
     url = en(*url_args) + ("?municipality=1880&municipality=1860" if url_args[0] == "surveys:index" else "")
     first, second = survey

@@ -22,25 +22,47 @@ SOURCE = "Demo: SKR Insikt (syntetisk)"
 
 # Relative number of cases per municipality (roughly by size) and per area.
 MUNICIPALITY_WEIGHT = {
-    "1880": 1.0, "1883": 0.38, "1885": 0.32, "1881": 0.3, "1861": 0.24, "1882": 0.18,
-    "1884": 0.16, "1814": 0.14, "1862": 0.14, "1863": 0.1, "1860": 0.09, "1864": 0.08,
+    "1880": 1.0,
+    "1883": 0.38,
+    "1885": 0.32,
+    "1881": 0.3,
+    "1861": 0.24,
+    "1882": 0.18,
+    "1884": 0.16,
+    "1814": 0.14,
+    "1862": 0.14,
+    "1863": 0.1,
+    "1860": 0.09,
+    "1864": 0.08,
 }
 AREA_CASES = {
-    "bygglov": 120, "miljo_halsoskydd": 90, "livsmedelskontroll": 75, "brandskydd": 48,
-    "serveringstillstand": 28, "markupplatelse": 22,
+    "bygglov": 120,
+    "miljo_halsoskydd": 90,
+    "livsmedelskontroll": 75,
+    "brandskydd": 48,
+    "serveringstillstand": 28,
+    "markupplatelse": 22,
 }
 # NKI points above or below the year's level, per area (building permits are hardest to please).
 AREA_EFFECT = {
-    "bygglov": -4.0, "miljo_halsoskydd": 0.5, "livsmedelskontroll": 4.0, "brandskydd": 5.0,
-    "serveringstillstand": 2.0, "markupplatelse": 1.0,
+    "bygglov": -4.0,
+    "miljo_halsoskydd": 0.5,
+    "livsmedelskontroll": 4.0,
+    "brandskydd": 5.0,
+    "serveringstillstand": 2.0,
+    "markupplatelse": 1.0,
 }
 # The region's level per year: about three units up over the period.
 REGION_LEVEL = dict(zip(YEARS, [68.6, 68.9, 69.0, 69.6, 70.1, 70.4, 71.0, 71.6], strict=True))
 # The invented national average: also rising, ending just below the region.
 NATIONAL_TOTAL = dict(zip(YEARS, [68.0, 68.0, 68.4, 68.9, 69.1, 69.4, 69.7, 70.0], strict=True))
 NATIONAL_AREA_OFFSET = {
-    "bygglov": -3.5, "miljo_halsoskydd": 0.8, "livsmedelskontroll": 3.6, "brandskydd": 5.2,
-    "serveringstillstand": 2.4, "markupplatelse": 0.9,
+    "bygglov": -3.5,
+    "miljo_halsoskydd": 0.8,
+    "livsmedelskontroll": 3.6,
+    "brandskydd": 5.2,
+    "serveringstillstand": 2.4,
+    "markupplatelse": 0.9,
 }
 
 
@@ -50,7 +72,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2011)
         parser.add_argument(
-            "--multiplier", type=int, default=1,
+            "--multiplier",
+            type=int,
+            default=1,
             help="multiply the number of responses per unit (for benchmarks)",
         )
 
@@ -59,7 +83,9 @@ class Command(BaseCommand):
         multiplier = max(1, options["multiplier"])
         municipalities = list(Municipality.objects.filter(code__in=MUNICIPALITY_WEIGHT).order_by("code"))
         if not municipalities:
-            self.stderr.write("No municipalities: run `manage.py load_demo` (or loaddata municipalities) first.")
+            self.stderr.write(
+                "No municipalities: run `manage.py load_demo` (or loaddata municipalities) first."
+            )
             return
         areas = list(AuthorityArea.objects.filter(slug__in=AREA_CASES).order_by("order"))
         # Fixed per-municipality differences, drawn first so they do not depend on what exists.
@@ -76,10 +102,20 @@ class Command(BaseCommand):
                 batch = []
                 for municipality in municipalities:
                     for area in areas:
-                        n = round(AREA_CASES[area.slug] * MUNICIPALITY_WEIGHT[municipality.code]
-                                  * year_rng.uniform(0.7, 1.3)) * multiplier
-                        level = (REGION_LEVEL[year] + municipality_effect[municipality.code]
-                                 + AREA_EFFECT[area.slug] + year_rng.gauss(0, 1.0))
+                        n = (
+                            round(
+                                AREA_CASES[area.slug]
+                                * MUNICIPALITY_WEIGHT[municipality.code]
+                                * year_rng.uniform(0.7, 1.3)
+                            )
+                            * multiplier
+                        )
+                        level = (
+                            REGION_LEVEL[year]
+                            + municipality_effect[municipality.code]
+                            + AREA_EFFECT[area.slug]
+                            + year_rng.gauss(0, 1.0)
+                        )
                         batch.extend(
                             self.response(year_rng, survey_round, municipality, area, level)
                             for _i in range(max(n, 2))
@@ -111,6 +147,8 @@ class Command(BaseCommand):
     @staticmethod
     def publish(year: int, area, value: float) -> None:
         PublishedResult.objects.update_or_create(
-            year=year, area_code=PublishedResult.SWEDEN, authority_area=area,
+            year=year,
+            area_code=PublishedResult.SWEDEN,
+            authority_area=area,
             defaults={"value": Decimal(str(round(value, 1))), "source": SOURCE, "n": None},
         )
