@@ -76,3 +76,61 @@ def test_page_has_no_wcag_violations(page, demo, name, lang):
     violations = axe_violations(page)
     assert not violations, format_violations(url, violations)
     assert_no_js_errors(page)
+
+
+FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  return e ? {tag: e.tagName.toLowerCase(), name: e.name || '', value: e.value || '', type: e.type || '',
+              href: e.getAttribute('href') || '', inResults: !!e.closest('.result-list')} : null;
+}"""
+
+
+def _tab_to(page, matches, what: str, limit: int = 150) -> dict:
+    """Press Tab until the focused element satisfies `matches`; fail if it is never reached."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if focused and matches(focused):
+            return focused
+    raise AssertionError(f"{what} cannot be reached with the Tab key")
+
+
+def test_premises_search_works_with_the_keyboard_alone(page, demo):
+    _require_demo("demo_premises")
+    from django.apps import apps
+
+    from premises.filters import PremisesFilterSet
+
+    Premises = apps.get_model("premises", "Premises")
+    row = (
+        Premises.objects.visible().values("municipality__code", "kind").order_by("municipality__code").first()
+    )
+    assert row, "no visible premises in the demo data"
+    code, kind = row["municipality__code"], row["kind"]
+    params = {"municipality": [code], "kind": [kind], "area_min": "1"}
+    expected = PremisesFilterSet(params, queryset=Premises.objects.visible()).qs.count()
+
+    page.goto("/sv/premises/")
+    # No mouse from here on: Tab moves, Space ticks a box, typing fills a field, Enter submits.
+    _tab_to(page, lambda f: f["name"] == "kind" and f["value"] == kind, f"the kind checkbox {kind}")
+    page.keyboard.press("Space")
+    _tab_to(page, lambda f: f["name"] == "area_min", "the area field")
+    page.keyboard.type("1")
+    _tab_to(page, lambda f: f["name"] == "municipality" and f["value"] == code, f"the municipality {code}")
+    page.keyboard.press("Space")
+    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit", "the search button")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"municipality={code}"))
+    page.wait_for_function(
+        "(n) => { const c = document.querySelector('#result-count');"
+        " return c && c.textContent.replace(/\\D/g, '') === String(n); }",
+        arg=expected,
+    )
+    assert page.is_checked(f"input[name=kind][value='{kind}']")
+
+    focused = _tab_to(page, lambda f: f["tag"] == "a" and f["inResults"], "the first result")
+    assert re.fullmatch(r"/sv/premises/\d+/", focused["href"]), focused
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(focused["href"]) + "$"))
+    assert page.locator("h1").is_visible()
+    assert_no_js_errors(page)
