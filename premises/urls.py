@@ -1,8 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from premises import views
 
 app_name = "premises"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="premises/index.html"), name="index"),
-    path("export.csv", TemplateView.as_view(template_name="premises/index.html"), name="export"),
+    path("", views.search, name="index"),
+    path("export.csv", views.export_csv, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
 ]

@@ -1,0 +1,242 @@
+"""The one set of search filters for premises.
+
+The search page, `/api/premises.geojson` and the CSV export all build a
+`PremisesFilterSet` from the query string, so a shared URL means the same thing
+everywhere. Invalid values become form errors with a message (never a 500);
+parameters nobody asked for are ignored.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.measure import D
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from brorebro.models import Municipality
+from brorebro.spatial import BBoxField, LatLonField, RadiusField
+from premises.models import MAX_AREA_M2, MAX_PRICE, MAX_RENT, Amenity, Kind, Tenure
+
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("area_asc", _("Smallest area first")),
+    ("area_desc", _("Largest area first")),
+    ("rent_asc", _("Lowest rent first")),
+    ("distance", _("Nearest first (needs a position)")),
+]
+DEFAULT_SORT = "newest"
+
+
+def _number_messages(invalid, negative, too_large) -> dict:
+    return {"invalid": invalid, "min_value": negative, "max_value": too_large}
+
+
+AREA_MESSAGES = _number_messages(
+    _("Enter the area in m² as a number, e.g. 500."),
+    _("The area cannot be negative."),
+    _("The area is unrealistically large."),
+)
+RENT_MESSAGES = _number_messages(
+    _("Enter the rent in SEK per m² and year as a number, e.g. 1200."),
+    _("The rent cannot be negative."),
+    _("The rent is unrealistically high."),
+)
+PRICE_MESSAGES = _number_messages(
+    _("Enter the price in SEK as a number, e.g. 5000000."),
+    _("The price cannot be negative."),
+    _("The price is unrealistically high."),
+)
+
+
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
+
+class LatLonFilter(filters.Filter):
+    field_class = LatLonField
+
+
+class RadiusFilter(filters.Filter):
+    field_class = RadiusField
+
+
+class PremisesSearchForm(forms.Form):
+    """Checks that need more than one field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("area_min"), cleaned.get("area_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("area_max", _("“Area to” must be at least “Area from”."))
+        if cleaned.get("radius_km") is not None and not cleaned.get("near") and "near" not in self.errors:
+            self.add_error("near", _("Give a position to search within a distance of it."))
+        if cleaned.get("sort") == "distance" and not cleaned.get("near") and "near" not in self.errors:
+            self.add_error("sort", _("Sorting by distance needs a position."))
+        return cleaned
+
+
+class PremisesFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        label=_("Search words"),
+        method="filter_text",
+        max_length=200,
+        help_text=_("For example a street, a town or a word such as “lager”."),
+    )
+    municipality = filters.MultipleChoiceFilter(
+        label=_("Municipality"),
+        field_name="municipality__code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose one or more. None chosen means all."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a municipality code in the county.")},
+    )
+    kind = filters.MultipleChoiceFilter(
+        label=_("Type of premises"),
+        choices=Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a type of premises.")},
+    )
+    area_min = filters.NumberFilter(
+        label=_("Area from (m²)"),
+        method="filter_area_min",
+        min_value=0,
+        max_value=MAX_AREA_M2,
+        error_messages=AREA_MESSAGES,
+    )
+    area_max = filters.NumberFilter(
+        label=_("Area to (m²)"),
+        method="filter_area_max",
+        min_value=0,
+        max_value=MAX_AREA_M2,
+        error_messages=AREA_MESSAGES,
+    )
+    tenure = filters.ChoiceFilter(
+        label=_("Rent or buy"),
+        choices=Tenure.choices,
+        empty_label=_("Either"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose rent or sale.")},
+    )
+    rent_max = filters.NumberFilter(
+        label=_("Highest rent (SEK per m² and year)"),
+        field_name="rent_sek_per_m2_year",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_RENT,
+        error_messages=RENT_MESSAGES,
+    )
+    price_max = filters.NumberFilter(
+        label=_("Highest price (SEK)"),
+        field_name="price_sek",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_PRICE,
+        error_messages=PRICE_MESSAGES,
+    )
+    available_by = filters.DateFilter(
+        label=_("Available by"),
+        method="filter_available_by",
+        help_text=_("A date such as 2027-01-31. Premises available on or before it are shown."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2027-01-31.")},
+    )
+    amenity = filters.MultipleChoiceFilter(
+        label=_("Must have"),
+        choices=Amenity.choices,
+        method="filter_amenities",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only premises with all the chosen features are shown."),
+        error_messages={"invalid_choice": _("“%(value)s” is not a feature we list.")},
+    )
+    near = LatLonFilter(
+        label=_("Near the position"),
+        method="filter_nothing",  # applied with radius_km in filter_queryset
+        help_text=_("Latitude,longitude in degrees, e.g. 59.2741,15.2066."),
+    )
+    radius_km = RadiusFilter(
+        label=_("Within (km)"),
+        method="filter_nothing",
+        error_messages={
+            "invalid": _("Enter the distance in kilometres as a number, e.g. 10."),
+            "min_value": _("The distance must be at least 0.1 km."),
+            "max_value": _("The distance can be at most %(limit_value)s km."),
+        },
+    )
+    bbox = BBoxFilter(
+        label=_("Map area"),
+        method="filter_bbox",
+        help_text=_("West,south,east,north in degrees. Set by “Search this map area” on the map."),
+    )
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        empty_label=None,
+        method="filter_nothing",  # applied last, in filter_queryset
+        error_messages={"invalid_choice": _("“%(value)s” is not a way to sort.")},
+    )
+
+    class Meta:
+        form = PremisesSearchForm
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One query for the choices, evaluated here so that validating and rendering share it.
+        self.filters["municipality"].extra["choices"] = list(
+            Municipality.objects.filter(county_code="18").order_by("name").values_list("code", "name")
+        )
+
+    # --- filters that are more than one lookup
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area_min(self, queryset, name, value):
+        return queryset.overlapping_area(value, None)
+
+    def filter_area_max(self, queryset, name, value):
+        return queryset.overlapping_area(None, value)
+
+    def filter_available_by(self, queryset, name, value):
+        return queryset.available_by(value)
+
+    def filter_amenities(self, queryset, name, value):
+        return queryset.with_amenities(value)
+
+    def filter_bbox(self, queryset, name, value):
+        return queryset.filter(location__within=value)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        near = data.get("near")
+        if near is not None:
+            # Stored in SWEREF 99 TM, so distances are metres on PostGIS and SpatiaLite alike.
+            queryset = queryset.annotate(distance=Distance("location", near))
+            if data.get("radius_km"):
+                queryset = queryset.filter(location__dwithin=(near, D(km=data["radius_km"])))
+        return self.sort_queryset(queryset, data.get("sort") or DEFAULT_SORT, near)
+
+    @staticmethod
+    def sort_queryset(queryset, sort: str, near):
+        if sort == "distance" and near is not None:
+            return queryset.order_by("distance", "pk")
+        if sort == "area_asc":
+            return queryset.order_by("area_min_m2", "pk")
+        if sort == "area_desc":
+            return queryset.order_by("-area_max_m2", "pk")
+        if sort == "rent_asc":
+            return queryset.order_by(F("rent_sek_per_m2_year").asc(nulls_last=True), "pk")
+        return queryset.newest_first()
+
+    # --- for templates
+    @property
+    def active(self) -> bool:
+        """Whether any filter (not just sorting or paging) was given."""
+        return any(self.data.get(name) for name in self.filters if name != "sort")
+
+    def error_messages(self) -> dict[str, list[str]]:
+        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}

@@ -1,0 +1,101 @@
+"""The map data of a premises search: a GeoJSON FeatureCollection in WGS84.
+
+The collection always covers the whole filtered set, not one page of it, and its
+`count` is the number of hits. Up to MAX_POINTS hits (at street level) each hit is
+a point with its facts. Beyond that, or when the map is zoomed out, hits are
+grouped into grid cells in the database (`brorebro.spatial.point_clusters`): a cell
+with one hit is still a full point, a cell with more is `{"cluster": true, "count": n}`.
+The cell counts add up to `count`, and the response stays small whatever the hits.
+It costs at most three queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+
+from brorebro.spatial import point_clusters
+
+MAX_POINTS = 300
+CLUSTER_BELOW_ZOOM = 12
+# When a caller gives no zoom but there are too many hits for points: the county view.
+DEFAULT_CLUSTER_ZOOM = 8
+PROPERTIES = (
+    "id",
+    "external_ref",
+    "municipality_code",
+    "title",
+    "kind",
+    "locality",
+    "area_min_m2",
+    "area_max_m2",
+    "tenure",
+    "rent_sek_per_m2_year",
+    "price_sek",
+)
+
+
+def _point_rows(queryset):
+    return (
+        queryset.order_by()
+        .with_wgs84()
+        .values(
+            "lon",
+            "lat",
+            "id",
+            "external_ref",
+            "title",
+            "kind",
+            "locality",
+            "area_min_m2",
+            "area_max_m2",
+            "tenure",
+            "rent_sek_per_m2_year",
+            "price_sek",
+            municipality_code=F("municipality__code"),
+        )
+    )
+
+
+def _point(row: dict[str, Any], detail_url: str) -> dict:
+    properties = {name: row[name] for name in PROPERTIES}
+    properties["url"] = detail_url.replace("/0/", f"/{row['id']}/")
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(row["lon"], 6), round(row["lat"], 6)]},
+        "properties": properties,
+    }
+
+
+def _cluster(cell: dict) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(cell["lon"], 6), round(cell["lat"], 6)]},
+        "properties": {"cluster": True, "count": cell["count"]},
+    }
+
+
+def feature_collection(queryset, zoom: int | None, detail_url: str) -> dict:
+    """`detail_url` is the absolute URL of the detail page of premises 0, a template for the rest."""
+    features: list[dict] = []
+    clustered = zoom is not None and zoom < CLUSTER_BELOW_ZOOM
+    if not clustered:
+        rows = list(_point_rows(queryset)[: MAX_POINTS + 1])
+        if len(rows) <= MAX_POINTS:
+            features = [_point(row, detail_url) for row in rows]
+        else:
+            clustered = True
+    if clustered:
+        cells = point_clusters(queryset, "location", zoom if zoom is not None else DEFAULT_CLUSTER_ZOOM)
+        single = [cell["pk"] for cell in cells if cell["count"] == 1]
+        points = {row["id"]: row for row in _point_rows(queryset.filter(pk__in=single))} if single else {}
+        features = [
+            _point(points[cell["pk"]], detail_url) if cell["count"] == 1 else _cluster(cell) for cell in cells
+        ]
+    return {
+        "type": "FeatureCollection",
+        "count": sum(f["properties"].get("count", 1) for f in features),
+        "clustered": clustered,
+        "features": features,
+    }

@@ -1,0 +1,361 @@
+"""Vacant premises (lediga lokaler): offices, shops, workshops, warehouses and more.
+
+A `Premises` is a core `Listing` with a point, a floor area that may be divisible
+(`area_min_m2`..`area_max_m2`), terms for rent or sale, amenities and photos. Query
+rules that the search page, the GeoJSON endpoint and the CSV export share live on
+`PremisesQuerySet`; which of them a request applies is decided by
+`premises.filters.PremisesFilterSet`.
+
+Amenities are one boolean column each, not a JSON list or a join table: "has all
+of these" is then a plain AND of column tests, the same on PostGIS and SpatiaLite,
+and the change history shows exactly which amenity changed. `Amenity` names the set.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Transform
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import connections
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from brorebro.listings import Listing, ListingQuerySet, ListingStatus
+from brorebro.spatial import ST_X, ST_Y, WGS84
+from brorebro.uploads import reencode_image, thumbnail_of, validate_image_upload, validate_pdf_upload
+
+# Large enough for any real premises or price, small enough to catch a typo of ten zeros.
+MAX_AREA_M2 = 1_000_000
+MAX_RENT = 100_000
+MAX_PRICE = 10_000_000_000
+
+
+class Kind(models.TextChoices):
+    OFFICE = "office", _("Office")
+    RETAIL = "retail", _("Retail")
+    INDUSTRIAL = "industrial", _("Industry / production")
+    WAREHOUSE = "warehouse", _("Warehouse / logistics")
+    WORKSHOP = "workshop", _("Workshop")
+    RESTAURANT = "restaurant", _("Restaurant / café")
+    CARE = "care", _("Care")
+    EDUCATION = "education", _("Education")
+    OTHER = "other", _("Other")
+
+
+class Tenure(models.TextChoices):
+    RENT = "rent", _("For rent")
+    SALE = "sale", _("For sale")
+
+
+class PremisesStatus(models.TextChoices):
+    """The listing life cycle, without "reserved" (that is for land)."""
+
+    DRAFT = ListingStatus.DRAFT.value, ListingStatus.DRAFT.label
+    PUBLISHED = ListingStatus.PUBLISHED.value, ListingStatus.PUBLISHED.label
+    LET = ListingStatus.LET.value, ListingStatus.LET.label
+    SOLD = ListingStatus.SOLD.value, ListingStatus.SOLD.label
+    ARCHIVED = ListingStatus.ARCHIVED.value, ListingStatus.ARCHIVED.label
+
+
+class Amenity(models.TextChoices):
+    """Each key is also a boolean field on `Premises`, named `amenity_field(key)`."""
+
+    PARKING = "parking", _("Parking")
+    LOADING_DOCK = "loading_dock", _("Loading dock")
+    RAIL_SIDING = "rail_siding", _("Rail siding")
+    FIBRE = "fibre", _("Fibre")
+    LIFT = "lift", _("Lift")
+    STEP_FREE = "step_free", _("Step-free access")
+    SPRINKLER = "sprinkler", _("Sprinkler")
+    HIGH_CEILING = "high_ceiling", _("High ceiling")
+    THREE_PHASE = "three_phase", _("Three-phase power")
+
+
+def amenity_field(key: str) -> str:
+    return f"has_{Amenity(key).value}"
+
+
+# The text that `q` searches. The PostgreSQL GIN index (migration 0002) is built on this
+# same expression; change both together.
+FULLTEXT_FIELDS = ("title", "description_sv", "description_en", "street", "locality")
+FULLTEXT_CONFIG = "swedish"
+
+
+def fulltext_vector() -> SearchVector:
+    return SearchVector(*FULLTEXT_FIELDS, config=FULLTEXT_CONFIG)
+
+
+class PremisesQuerySet(ListingQuerySet):
+    def overlapping_area(self, low: int | None, high: int | None) -> PremisesQuerySet:
+        """Premises whose area range overlaps the wanted range [low, high]."""
+        qs = self
+        if low is not None:
+            qs = qs.filter(area_max_m2__gte=low)
+        if high is not None:
+            qs = qs.filter(area_min_m2__lte=high)
+        return qs
+
+    def available_by(self, day) -> PremisesQuerySet:
+        return self.filter(Q(available_from__isnull=True) | Q(available_from__lte=day))
+
+    def with_amenities(self, keys) -> PremisesQuerySet:
+        """Premises that have every amenity in `keys`."""
+        return self.filter(**{amenity_field(key): True for key in keys})
+
+    def search(self, text: str) -> PremisesQuerySet:
+        """Free text over title, descriptions, street and locality.
+
+        PostgreSQL: full-text search with the Swedish dictionary (stemming, so
+        "lagerlokaler" finds "lagerlokal"), backed by a GIN index. SpatiaLite has no
+        such thing; there every word must occur, case-insensitively, in some field.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            query = SearchQuery(text, config=FULLTEXT_CONFIG, search_type="websearch")
+            return self.alias(fulltext=fulltext_vector()).filter(fulltext=query)
+        qs = self
+        for word in text.split()[:10]:
+            word = word.strip("\"'()")
+            if word:
+                any_field = Q()
+                for field in FULLTEXT_FIELDS:
+                    any_field |= Q(**{f"{field}__icontains": word})
+                qs = qs.filter(any_field)
+        return qs
+
+    def with_wgs84(self) -> PremisesQuerySet:
+        """Annotate `lon` and `lat` in WGS84, transformed in the database."""
+        return self.annotate(_wgs84=Transform("location", WGS84)).annotate(
+            lon=ST_X("_wgs84"), lat=ST_Y("_wgs84")
+        )
+
+    def newest_first(self) -> PremisesQuerySet:
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def for_cards(self) -> PremisesQuerySet:
+        """What a result card shows, in a fixed number of queries: municipality and first photo."""
+        return (
+            self.select_related("municipality")
+            .defer("municipality__boundary")
+            .prefetch_related(
+                Prefetch("images", queryset=PremisesImage.objects.order_by("order", "pk"), to_attr="photos")
+            )
+        )
+
+
+postal_code_validator = RegexValidator(r"^\d{3} ?\d{2}$", _("A postal code has five digits, e.g. 702 10."))
+
+
+class Premises(Listing):
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=PremisesStatus.choices, default=PremisesStatus.DRAFT
+    )
+
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+    )
+    locality = models.CharField(
+        _("locality"), max_length=100, help_text=_("The town or village, e.g. Pålsboda.")
+    )
+    location = models.PointField(_("location"), srid=settings.SRID, spatial_index=True)
+
+    area_min_m2 = models.PositiveIntegerField(
+        _("smallest area (m²)"),
+        validators=[MaxValueValidator(MAX_AREA_M2)],
+        help_text=_(
+            "The smallest part that can be let or sold. Same as the largest if the premises is not divisible."
+        ),
+    )
+    area_max_m2 = models.PositiveIntegerField(
+        _("largest area (m²)"), validators=[MaxValueValidator(MAX_AREA_M2)]
+    )
+
+    tenure = models.CharField(_("rent or sale"), max_length=4, choices=Tenure.choices, default=Tenure.RENT)
+    rent_sek_per_m2_year = models.PositiveIntegerField(
+        _("rent (SEK per m² and year)"), null=True, blank=True, validators=[MaxValueValidator(MAX_RENT)]
+    )
+    price_sek = models.PositiveBigIntegerField(
+        _("price (SEK)"), null=True, blank=True, validators=[MaxValueValidator(MAX_PRICE)]
+    )
+    available_from = models.DateField(
+        _("available from"), null=True, blank=True, help_text=_("Leave empty if available now.")
+    )
+
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    has_parking = models.BooleanField(Amenity.PARKING.label, default=False)
+    has_loading_dock = models.BooleanField(Amenity.LOADING_DOCK.label, default=False)
+    has_rail_siding = models.BooleanField(Amenity.RAIL_SIDING.label, default=False)
+    has_fibre = models.BooleanField(Amenity.FIBRE.label, default=False)
+    has_lift = models.BooleanField(Amenity.LIFT.label, default=False)
+    has_step_free = models.BooleanField(Amenity.STEP_FREE.label, default=False)
+    has_sprinkler = models.BooleanField(Amenity.SPRINKLER.label, default=False)
+    has_high_ceiling = models.BooleanField(Amenity.HIGH_CEILING.label, default=False)
+    has_three_phase = models.BooleanField(Amenity.THREE_PHASE.label, default=False)
+
+    floor_plan = models.FileField(
+        _("floor plan (PDF)"),
+        upload_to="premises/floor-plans/%Y/",
+        blank=True,
+        validators=[validate_pdf_upload],
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = PremisesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("premises")
+        verbose_name_plural = _("premises")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "external_ref"], name="premises_unique_external_ref"
+            ),
+            models.CheckConstraint(
+                condition=Q(area_min_m2__gte=0) & Q(area_max_m2__gte=F("area_min_m2")),
+                name="premises_area_range_valid",
+                violation_error_message=_("The largest area must be at least the smallest area."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(rent_sek_per_m2_year__isnull=True) | Q(rent_sek_per_m2_year__gte=0))
+                & (Q(price_sek__isnull=True) | Q(price_sek__gte=0)),
+                name="premises_money_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PremisesStatus.values), name="premises_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "kind"], name="premises_status_kind_idx"),
+            models.Index(fields=["area_min_m2", "area_max_m2"], name="premises_area_idx"),
+            models.Index(fields=["rent_sek_per_m2_year"], name="premises_rent_idx"),
+            models.Index(fields=["price_sek"], name="premises_price_idx"),
+            models.Index(fields=["-published_at"], name="premises_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("premises:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if (
+            self.area_min_m2 is not None
+            and self.area_max_m2 is not None
+            and self.area_max_m2 < self.area_min_m2
+        ):
+            errors["area_max_m2"] = _("The largest area must be at least the smallest area.")
+        if self.location is not None and self.municipality_id is not None:
+            inside = self.municipality.contains(self.location)
+            if inside is False:
+                errors["location"] = _(
+                    "The position lies outside %(municipality)s. Check the point on the map, "
+                    "the coordinates or the municipality."
+                ) % {"municipality": self.municipality.name}
+        if errors:
+            raise ValidationError(errors)
+
+    @staticmethod
+    def new_external_ref() -> str:
+        """A reference for a listing that has none in another system, e.g. "BRO-3F9A2C1D"."""
+        return f"BRO-{secrets.token_hex(4).upper()}"
+
+    # --- life cycle
+    def mark_taken(self, user=None) -> None:
+        """Let (for rent) or sold (for sale)."""
+        self.set_status(PremisesStatus.SOLD if self.tenure == Tenure.SALE else PremisesStatus.LET, user=user)
+
+    # --- presentation
+    @property
+    def amenities(self) -> list[str]:
+        return [key for key in Amenity.values if getattr(self, amenity_field(key))]
+
+    def get_amenities_display(self) -> list[str]:
+        labels = dict(Amenity.choices)
+        return [str(labels[key]) for key in self.amenities]
+
+    @property
+    def description(self) -> str:
+        """In the visitor's language, falling back to Swedish."""
+        if (get_language() or "sv").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_sv
+
+    @property
+    def is_divisible(self) -> bool:
+        return self.area_min_m2 != self.area_max_m2
+
+    @property
+    def first_photo(self):
+        photos = getattr(self, "photos", None)
+        if photos is None:
+            photos = list(self.images.order_by("order", "pk")[:1])
+        return photos[0] if photos else None
+
+
+class PremisesImage(models.Model):
+    """A photo of a premises. Stored re-encoded, without metadata; a small thumbnail beside it."""
+
+    premises = models.ForeignKey(Premises, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        _("photo"),
+        upload_to="premises/photos/%Y/",
+        validators=[validate_image_upload],
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG, PNG or WebP. Location and camera data are removed when you save."),
+    )
+    thumbnail = models.ImageField(upload_to="premises/thumbnails/%Y/", blank=True, editable=False)
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt_text_sv = models.CharField(
+        _("description of the photo (Swedish)"),
+        max_length=200,
+        help_text=_("What the photo shows, for people who cannot see it, e.g. “Entrance with loading dock”."),
+    )
+    alt_text_en = models.CharField(_("description of the photo (English)"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text_sv
+
+    @property
+    def alt_text(self) -> str:
+        if (get_language() or "sv").startswith("en") and self.alt_text_en:
+            return self.alt_text_en
+        return self.alt_text_sv
+
+    def save(self, *args, **kwargs):
+        if self.image and not self.image._committed:
+            # A new upload: store a clean copy, never the bytes as they came in.
+            clean = reencode_image(self.image.file)
+            self.image.save(clean.name, clean, save=False)
+            thumb = thumbnail_of(self.image)
+            self.thumbnail.save(thumb.name, thumb, save=False)
+        super().save(*args, **kwargs)
+
+    @property
+    def thumbnail_url(self) -> str:
+        return (self.thumbnail or self.image).url

@@ -1,0 +1,143 @@
+"""Public views of premises: search (list + map), GeoJSON, CSV export and the detail page.
+
+All three listings run the same `PremisesFilterSet` over `Premises.objects.visible()`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from brorebro.inquiries import InquiryForm, handle_inquiry
+from brorebro.spatial import ST_X, ST_Y
+from premises.export import csv_rows
+from premises.filters import PremisesFilterSet
+from premises.geojson import feature_collection
+from premises.models import Kind, Premises
+
+# A page is rendered alone (without the layout) for the script that updates results in place.
+PARTIAL_PARAM = "partial"
+
+
+def _filterset(request) -> PremisesFilterSet:
+    return PremisesFilterSet(request.GET, queryset=Premises.objects.visible())
+
+
+def _wants_partial(request) -> bool:
+    return (
+        request.GET.get(PARTIAL_PARAM) == "1" or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+@require_GET
+def search(request):
+    filterset = _filterset(request)
+    page = page_range = None
+    if filterset.is_valid():
+        paginator = Paginator(filterset.qs.for_cards(), settings.SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    context = {
+        "form": filterset.form,
+        "page": page,
+        "page_range": page_range,
+        "today": timezone.localdate(),
+        "geojson_url": reverse("premises_api:geojson"),
+        "kind_labels_json": json.dumps({key: str(label) for key, label in Kind.choices}),
+    }
+    template = "premises/_results.html" if _wants_partial(request) else "premises/index.html"
+    response = render(request, template, context)
+    # Tells the page script whether to show these results or reload to show the errors.
+    response["X-Search-Valid"] = "1" if page is not None else "0"
+    return response
+
+
+@require_GET
+def geojson(request):
+    filterset = _filterset(request)
+    zoom, zoom_error = _zoom(request.GET.get("zoom"))
+    if not filterset.is_valid() or zoom_error:
+        errors = filterset.error_messages()
+        if zoom_error:
+            errors["zoom"] = [zoom_error]
+        return JsonResponse({"errors": errors}, status=400)
+    detail_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
+    return JsonResponse(feature_collection(filterset.qs, zoom, detail_url))
+
+
+def _zoom(raw: str | None) -> tuple[int | None, str]:
+    if raw in (None, ""):
+        return None, ""
+    try:
+        zoom = int(raw)
+    except ValueError:
+        return None, _("The zoom level must be a whole number from 0 to 20.")
+    if not 0 <= zoom <= 20:
+        return None, _("The zoom level must be a whole number from 0 to 20.")
+    return zoom, ""
+
+
+@require_GET
+def export_csv(request):
+    filterset = _filterset(request)
+    if not filterset.is_valid():
+        lines = [
+            f"{name}: {message}"
+            for name, messages in filterset.error_messages().items()
+            for message in messages
+        ]
+        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+    base_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
+    queryset = (
+        filterset.qs.select_related("municipality")
+        .defer("municipality__boundary")
+        .with_wgs84()
+        .annotate(east=ST_X("location"), north=ST_Y("location"))
+    )
+    response = StreamingHttpResponse(csv_rows(queryset, base_url), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="premises.csv"'
+    return response
+
+
+def _get_visible(pk: int) -> Premises:
+    premises = (
+        Premises.objects.visible()
+        .with_wgs84()
+        .select_related("municipality")
+        .defer("municipality__boundary")
+        .filter(pk=pk)
+        .first()
+    )
+    if premises is None:
+        raise Http404(_("No such premises is on offer."))
+    return premises
+
+
+@require_http_methods(["GET", "POST"])
+def detail(request, pk: int):
+    premises = _get_visible(pk)
+    if request.method == "POST":
+        form, sent = handle_inquiry(request, premises)
+        if sent:
+            return redirect(premises.get_absolute_url())
+    else:
+        form = InquiryForm()
+    return render(
+        request,
+        "premises/detail.html",
+        {
+            "premises": premises,
+            "photos": list(premises.images.all()),
+            "inquiry_form": form,
+            "inquiry_action": premises.get_absolute_url(),
+            "today": timezone.localdate(),
+        },
+    )
