@@ -15,7 +15,13 @@ from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.admin import ImportAdminMixin, MunicipalityScopedAdmin, user_municipalities, user_sees_all
+from brorebro.admin import (
+    ImportAdminMixin,
+    MunicipalityScopedAdmin,
+    allowed_municipality_ids,
+    user_municipalities,
+    user_sees_all,
+)
 from brorebro.importing import ImportError_
 from brorebro.models import Municipality
 from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_upload
@@ -174,6 +180,29 @@ class ProgrammeAdmin(MunicipalityScopedAdmin):
     def municipality_names(self, obj):
         return ", ".join(m.name for m in obj.municipalities.all())
 
+    def owns(self, request, obj) -> bool:
+        # A programme is shared: an officer works on it when it is given in *one* of their
+        # municipalities (the core rule, "all of them", would lock out every partner).
+        if obj is None or user_sees_all(request):
+            return True
+        return bool(self.object_municipality_ids(obj) & allowed_municipality_ids(request))
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting takes the programme away from every municipality, so only when all are theirs.
+        if obj is None or user_sees_all(request):
+            return super().has_delete_permission(request, obj)
+        return super().has_delete_permission(request, obj) and self.object_municipality_ids(
+            obj
+        ) <= allowed_municipality_ids(request)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk action asks has_delete_permission without an object; check each one here.
+        if not user_sees_all(request):
+            foreign = Municipality.objects.exclude(pk__in=allowed_municipality_ids(request))
+            if queryset.filter(municipalities__in=foreign).exists():
+                raise PermissionDenied(_("A selected programme is also given in another municipality."))
+        super().delete_queryset(request, queryset)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "municipalities":
             kwargs["widget"] = forms.CheckboxSelectMultiple
@@ -204,7 +233,7 @@ class ProgrammeAdmin(MunicipalityScopedAdmin):
         # refuses anything else that gets past it. Municipalities they cannot see are kept
         # in save_related.
         if not user_sees_all(request):
-            allowed = set(user_municipalities(request).values_list("pk", flat=True))
+            allowed = allowed_municipality_ids(request)
             picked = {m.pk for m in form.cleaned_data.get("municipalities", [])}
             if not picked or not picked <= allowed:
                 raise PermissionDenied(_("You cannot save data for another municipality."))
