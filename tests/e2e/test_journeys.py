@@ -238,7 +238,10 @@ def test_officer_creates_publishes_and_finds_premises_and_is_refused_elsewhere(p
 def test_nki_chart_and_table_show_the_same_numbers(page, demo):
     require("surveys")
     page.goto("/sv/nki/?municipality=1880&municipality=1860")
-    titles = page.locator("svg[role=img] .nki-line path title").all_inner_texts()
+    # SVG elements have no innerText; their <title> text is the tooltip screen readers get.
+    titles = page.locator("svg[role=img] .nki-line path title").evaluate_all(
+        "els => els.map(e => e.textContent)"
+    )
     assert len(titles) >= 4, "the chart has (almost) no points"
     chart = set()
     for title in titles:
