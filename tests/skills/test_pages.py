@@ -67,7 +67,8 @@ def test_zero_enrolled_shows_a_dash_with_a_reason(client):
 
 def test_chart_is_an_accessible_svg_with_text_description(client, mechanics_programme):
     html = client.get(f"/en/skills/programmes/{mechanics_programme.pk}/").content.decode()
-    assert 'role="img"' in html
+    assert html.count('role="img"') == 1
+    assert "<title>Heavy-vehicle mechanic – Business Region Örebro</title>" in html
     assert '<title id="rate-chart-title">Completion and employment rates by intake</title>' in html
     assert "Completion rate: HT2022 87.5 %, HT2023 83.3 %." in html
     assert "Completion rate (solid line, circles)" in html
