@@ -213,3 +213,44 @@ def chart_description(series: list[TrendSeries], area_label: str) -> str:
             )
     parts.append(_("Values based on too few responses are left out. The table gives every value."))
     return " ".join(parts)
+
+
+def latest_round_for(results: NkiResults, code: str) -> SurveyRound | None:
+    """The latest round in which the municipality has any response."""
+    for survey_round in reversed(results.rounds):
+        if any(
+            results.get(survey_round.year, code, slug) for slug in [TOTAL, *(a.slug for a in results.areas)]
+        ):
+            return survey_round
+    return None
+
+
+def area_table(results: NkiResults, code: str, survey_round: SurveyRound) -> list[dict]:
+    """Rows per authority area, then the total, for one municipality and round, with the region."""
+    year = survey_round.year
+    counted = {a.pk for a in survey_round.counted_areas.all()}
+    rows = []
+    for area in [*results.areas, None]:
+        slug = area.slug if area else TOTAL
+        own, region = results.get(year, code, slug), results.get(year, REGION, slug)
+        rows.append(
+            {
+                "area": area,
+                "counted": area is None or area.pk in counted,
+                "point": point_from_estimate(year, own.estimate if own else None),
+                "region": point_from_estimate(year, region.estimate if region else None),
+            }
+        )
+    return rows
+
+
+def factor_table(results: NkiResults, code: str, year: int) -> list[dict]:
+    """Service factor indexes over the counted areas, for one municipality and round, with the region."""
+    return [
+        {
+            "factor": factor,
+            "point": point_from_estimate(year, results.factor(year, code, factor.slug)),
+            "region": point_from_estimate(year, results.factor(year, REGION, factor.slug)),
+        }
+        for factor in results.factors
+    ]

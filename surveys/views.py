@@ -13,8 +13,15 @@ from brorebro.models import Municipality
 from surveys.charts import LineChart
 from surveys.export import COLUMNS, export_rows
 from surveys.forms import ExportFilterForm, TrendFilterForm
-from surveys.nki import REGION, TOTAL, compute
-from surveys.trends import chart_description, point_from_estimate, trend_series, trend_table
+from surveys.nki import compute
+from surveys.trends import (
+    area_table,
+    chart_description,
+    factor_table,
+    latest_round_for,
+    trend_series,
+    trend_table,
+)
 
 
 def _area_label(form: TrendFilterForm, area_slug: str) -> str:
@@ -47,41 +54,14 @@ def municipality(request, code: str):
     municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=code)
     form = TrendFilterForm(request.GET or None, with_municipalities=False)
     area_slug, _codes = form.filters()
-    results = compute(factors=True)
-    years = [r.year for r in results.rounds]
-    latest = next(
-        (
-            r
-            for r in reversed(results.rounds)
-            if results.get(r.year, code, TOTAL)
-            or any(results.get(r.year, code, a.slug) for a in results.areas)
-        ),
-        None,
-    )
+    results = compute()
+    latest = latest_round_for(results, code)
     area_rows, factor_rows = [], []
     if latest is not None:
-        counted = {a.pk for a in latest.counted_areas.all()}
-        for area in [*results.areas, None]:
-            slug = area.slug if area else TOTAL
-            own, region = results.get(latest.year, code, slug), results.get(latest.year, REGION, slug)
-            area_rows.append(
-                {
-                    "area": area,
-                    "counted": area is None or area.pk in counted,
-                    "point": point_from_estimate(latest.year, own.estimate if own else None),
-                    "region": point_from_estimate(latest.year, region.estimate if region else None),
-                }
-            )
-        for factor in results.factors:
-            factor_rows.append(
-                {
-                    "factor": factor,
-                    "point": point_from_estimate(latest.year, results.factor(latest.year, code, factor.slug)),
-                    "region": point_from_estimate(
-                        latest.year, results.factor(latest.year, REGION, factor.slug)
-                    ),
-                }
-            )
+        area_rows = area_table(results, code, latest)
+        # Factors only for the round shown: 18 more sums per unit are not worth it for the trend.
+        factor_rows = factor_table(compute(years=[latest.year], factors=True), code, latest.year)
+    years = [r.year for r in results.rounds]
     series = trend_series(results, area_slug, [code])
     # The municipality first: it is the subject of this page.
     series.sort(key=lambda s: s.kind != "municipality")
