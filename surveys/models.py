@@ -227,7 +227,9 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round_id and self.round.year} · {self.municipality_id and self.municipality} · {self.area_id and self.area}"
+        if not (self.round_id and self.municipality_id and self.area_id):
+            return str(_("new response"))
+        return f"{self.round} · {self.municipality} · {self.area} (#{self.pk})"
 
     @property
     def is_complete(self) -> bool:

@@ -89,3 +89,31 @@ def test_new_round_in_the_admin_gets_the_default_areas(client, regional_admin):
     )
     assert response.status_code == 302
     assert SurveyRound.objects.get(year=2026).counted_areas.count() == 4
+
+
+def test_admin_pages_render_for_an_officer(client, laxa_officer, laxa):
+    respond(make_round(2023), laxa, "bygglov", (5, 5, 5))
+    client.force_login(laxa_officer)
+    changelist = client.get(reverse("admin:surveys_response_changelist"))
+    assert reverse("admin:surveys_response_import") in changelist.content.decode()
+    assert client.get(reverse("admin:surveys_response_import")).status_code == 200
+    assert client.get(reverse("admin:surveys_response_add")).status_code == 200
+    response = client.get(reverse("admin:surveys_response_change", args=[laxa.survey_responses.get().pk]))
+    assert response.status_code == 200
+    for name in ("surveyround", "authorityarea", "servicefactor"):
+        assert client.get(reverse(f"admin:surveys_{name}_changelist")).status_code == 200
+
+
+def test_regional_admin_pages_render(client, regional_admin):
+    client.force_login(regional_admin)
+    make_round(2023)
+    for name in (
+        "surveyround",
+        "authorityarea",
+        "servicefactor",
+        "koladakpimapping",
+        "publishedresult",
+        "response",
+    ):
+        assert client.get(reverse(f"admin:surveys_{name}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:surveys_{name}_add")).status_code == 200
