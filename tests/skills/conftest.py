@@ -101,3 +101,15 @@ def mechanics_programme(occupations, sectors, hallsberg, orebro):
         employed_within_6_months=None,
     )
     return programme
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Texts computed outside a request (model properties, labels) are asserted in English.
+
+    Pages choose their own language from the URL (/sv/, /en/), whatever is active here.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -100,7 +100,7 @@ def test_officer_cannot_open_another_municipalitys_programme(client, laxa_office
 
 def test_officer_is_offered_only_their_municipalities(client, laxa_officer, shared, laxa):
     client.force_login(laxa_officer)
-    form = client.get(change_url(shared)).context["adminform"].form
+    form = client.get(change_url(shared), HTTP_ACCEPT_LANGUAGE="en").context["adminform"].form
     assert list(form.fields["municipalities"].queryset) == [laxa]
     assert "Also given in Örebro" in str(form.fields["municipalities"].help_text)
 
