@@ -29,6 +29,21 @@ SORTS = {
 }
 
 
+class DecimalCommaField(forms.DecimalField):
+    """A number that may be written the Swedish way, with a decimal comma (4,5)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
+class NumberFilter(django_filters.NumberFilter):
+    field_class = DecimalCommaField
+
+
 class BBoxFilter(django_filters.Filter):
     field_class = BBoxField
 
@@ -91,14 +106,14 @@ class LandPlotFilterSet(django_filters.FilterSet):
         help_text=_("Plots that allow any of the chosen uses."),
         error_messages={"invalid_choice": _("“%(value)s” is not a use we list.")},
     )
-    area_min_ha = django_filters.NumberFilter(
+    area_min_ha = NumberFilter(
         label=_("Smallest area (ha)"),
         method="filter_area_min",
         min_value=Decimal(0),
         max_value=Decimal(100000),
         error_messages=_number_messages(_("the smallest area")),
     )
-    area_max_ha = django_filters.NumberFilter(
+    area_max_ha = NumberFilter(
         label=_("Largest area (ha)"),
         method="filter_area_max",
         min_value=Decimal(0),
@@ -106,7 +121,7 @@ class LandPlotFilterSet(django_filters.FilterSet):
         help_text=_("1 hectare is 10 000 m²."),
         error_messages=_number_messages(_("the largest area")),
     )
-    price_max = django_filters.NumberFilter(
+    price_max = NumberFilter(
         label=_("Highest price (SEK/m²)"),
         field_name="price_sek_per_m2",
         lookup_expr="lte",
@@ -139,7 +154,7 @@ class LandPlotFilterSet(django_filters.FilterSet):
         method="filter_nothing",  # applied together with within_km
         error_messages={"invalid_choice": _("“%(value)s” is not a kind of place we list.")},
     )
-    within_km = django_filters.NumberFilter(
+    within_km = NumberFilter(
         label=_("Within (km)"),
         method="filter_within_km",
         min_value=Decimal("0.1"),

@@ -45,6 +45,18 @@ class SimplifyPreserveTopology(GeoFunc):
         return self.source_expressions[0].output_field
 
 
+class Multi(GeoFunc):
+    """Always a Multi* geometry (simplification may hand back a plain Polygon)."""
+
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="ST_Multi", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="CastToMulti", **extra)
+
+
 class Purpose(models.TextChoices):
     INDUSTRY = "industry", _("Industry")
     LOGISTICS = "logistics", _("Logistics")
@@ -129,6 +141,11 @@ class PurposeSetField(models.CharField):
             "help_text": self.help_text,
         }
         defaults.update(kwargs)
+        # The admin hands every CharField a text input; a set of choices needs checkboxes.
+        widget = defaults["widget"]
+        widget_class = widget if isinstance(widget, type) else type(widget)
+        if not issubclass(widget_class, forms.SelectMultiple):
+            defaults["widget"] = forms.CheckboxSelectMultiple
         form_class = defaults.pop("form_class")
         for key in ("max_length", "empty_value"):
             defaults.pop(key, None)
@@ -244,7 +261,7 @@ class LandPlotQuerySet(ListingQuerySet):
         if centroids:
             shape = PointOnSurface("geom")
         elif tolerance_m > 0:
-            shape = SimplifyPreserveTopology("geom", Value(float(tolerance_m)))
+            shape = Multi(SimplifyPreserveTopology("geom", Value(float(tolerance_m))))
         else:
             shape = F("geom")
         return self.annotate(geometry_json=AsGeoJSON(Transform(shape, 4326), precision=6)).values(
