@@ -15,6 +15,9 @@ are compared without case, accents or extra spaces (see the `*_WORDS` tables):
   "minska(r)", "minskande" → minska; empty is allowed;
 - jobbmojligheter: "stora", "medelstora", "små"; empty is allowed;
 - omgang: "2025-1", "2025:2", "2025 1", "vår 2025" (→ 2025-1), "höst 2025" (→ 2025-2).
+
+`fixtures/skills-yrkesbarometer-example.json` is a small file in this shape (made-up
+values) to try the import with.
 """
 
 from __future__ import annotations

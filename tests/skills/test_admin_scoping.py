@@ -275,3 +275,30 @@ def test_officer_deletes_a_programme_only_of_their_own(client, laxa_officer, lax
     )
     assert response.status_code == 302
     assert not Programme.objects.filter(pk=own.pk).exists()
+
+
+@pytest.mark.parametrize("username", ["regional", "officer"])
+def test_every_skills_admin_page_renders_with_the_demo_data(client, county, username):
+    from django.core.management import call_command
+
+    from tests.factories import make_officer
+
+    call_command("demo_skills", verbosity=0)
+    user = (
+        make_officer(username="regional", regional=True)
+        if username == "regional"
+        else make_officer(county["1861"], username="hallsberg_officer")
+    )
+    client.force_login(user)
+    for model, objects in [
+        ("programme", Programme.objects.filter(municipalities=county["1861"])),
+        ("occupation", Occupation.objects.all()),
+        ("industry", Industry.objects.all()),
+        ("partner", Partner.objects.all()),
+        ("shortageassessment", ShortageAssessment.objects.all()),
+    ]:
+        assert client.get(f"/admin/skills/{model}/").status_code == 200, model
+        assert client.get(f"/admin/skills/{model}/{objects.first().pk}/change/").status_code == 200, model
+    assert client.get("/admin/skills/programme/add/").status_code == 200
+    status = client.get("/admin/skills/shortageassessment/import/").status_code
+    assert status == (200 if username == "regional" else 403)

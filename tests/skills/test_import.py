@@ -235,3 +235,11 @@ def test_officer_cannot_import_assessments(client, laxa_officer):
     response = client.post("/admin/skills/shortageassessment/import/", {"file": upload(GOOD)})
     assert response.status_code == 403
     assert ShortageAssessment.objects.count() == 0
+
+
+def test_the_example_file_in_fixtures_imports(settings, capsys):
+    path = settings.BASE_DIR / "fixtures" / "skills-yrkesbarometer-example.json"
+    call_command("import_yrkesbarometer", str(path))
+    assert ShortageAssessment.objects.filter(region_code="18").count() == 7
+    assert ShortageAssessment.objects.filter(region_code="00").count() == 1
+    assert "Skipped 1 item(s) for other counties." in capsys.readouterr().out
