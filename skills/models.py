@@ -37,13 +37,13 @@ sni_validator = RegexValidator(
 )
 
 
-def _localised(obj, field: str) -> str:
+def _localised(obj, name: str) -> str:
     """The English text on /en/ when there is one, otherwise the Swedish."""
     if (get_language() or "").startswith("en"):
-        english = getattr(obj, f"{field}_en", "")
+        english = getattr(obj, f"{name}_en", "")
         if english:
             return english
-    return getattr(obj, f"{field}_sv")
+    return getattr(obj, f"{name}_sv")
 
 
 class Sector(models.TextChoices):
@@ -272,9 +272,6 @@ class ProgrammeQuerySet(models.QuerySet):
     def current(self) -> ProgrammeQuerySet:
         return self.filter(status__in=CURRENT_STATUSES)
 
-    def for_user(self, user) -> ProgrammeQuerySet:
-        return self.filter(municipalities__in=Municipality.objects.for_user(user)).distinct()
-
     def for_list(self) -> ProgrammeQuerySet:
         """Everything a list card shows, in a fixed number of queries."""
         return self.prefetch_related(
@@ -380,10 +377,6 @@ class Programme(models.Model):
     @property
     def description(self) -> str:
         return _localised(self, "description")
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == ProgrammeStatus.OPEN
 
     @property
     def can_apply(self) -> bool:
