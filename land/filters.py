@@ -109,6 +109,7 @@ class LandPlotFilterSet(django_filters.FilterSet):
     area_min_ha = NumberFilter(
         label=_("Smallest area (ha)"),
         method="filter_area_min",
+        help_text=_("1 hectare is 10 000 m²."),
         min_value=Decimal(0),
         max_value=Decimal(100000),
         error_messages=_number_messages(_("the smallest area")),
@@ -118,7 +119,6 @@ class LandPlotFilterSet(django_filters.FilterSet):
         method="filter_area_max",
         min_value=Decimal(0),
         max_value=Decimal(100000),
-        help_text=_("1 hectare is 10 000 m²."),
         error_messages=_number_messages(_("the largest area")),
     )
     price_max = NumberFilter(

@@ -81,7 +81,13 @@ def detail(request, pk: int):
     map_data = {
         "plot": json.loads(plot.geom.transform(4326, clone=True).geojson),
         "landmarks": [
-            {"name": row["name"], "kind": row["kind_label"], "lon": row["lon"], "lat": row["lat"]}
+            {
+                "name": row["name"],
+                "kind": str(row["kind_label"]),
+                "lon": row["lon"],
+                "lat": row["lat"],
+                "km": row["km"],
+            }
             for row in landmarks
         ],
     }

@@ -9,10 +9,14 @@
   var plot = L.geoJSON(data.plot, {
     style: { color: "#0b4f6c", weight: 3, fillColor: "#1d7f5b", fillOpacity: 0.4 },
   }).addTo(map);
+  var bounds = plot.getBounds();
   data.landmarks.forEach(function (landmark) {
-    L.circleMarker([landmark.lat, landmark.lon], {
-      radius: 6, color: "#ffffff", weight: 2, fillColor: "#7a3b00", fillOpacity: 0.95,
-    }).bindTooltip(landmark.name + " (" + landmark.kind + ")").addTo(map);
+    // Show the close ones with the plot, labelled; far ones would shrink the plot to a speck.
+    var close = landmark.km <= 2;
+    var marker = L.circleMarker([landmark.lat, landmark.lon], {
+      radius: 7, color: "#ffffff", weight: 2, fillColor: "#7a3b00", fillOpacity: 0.95,
+    }).bindTooltip(landmark.name + " (" + landmark.kind + ")", { permanent: close, direction: "right" }).addTo(map);
+    if (close) { bounds.extend(marker.getLatLng()); }
   });
-  map.fitBounds(plot.getBounds(), { padding: [30, 30], maxZoom: 16 });
+  map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
 })();

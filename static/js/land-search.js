@@ -11,6 +11,8 @@
 
   var CENTROID_MAX_ZOOM = 9;
   var map = BrMap.create(element);
+  // No layer URL when the search itself is invalid: the page explains the problem.
+  if (!element.dataset.geojsonUrl) { return; }
   var layer = L.featureGroup().addTo(map);
   var data = element.dataset;
   var fitted = false;
@@ -62,7 +64,7 @@
     }).addTo(layer);
     if (!fitted && collection.count > 0) {
       fitted = true;
-      map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 14 });
+      map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false });
     }
   }
 
