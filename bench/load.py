@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import ipaddress
 import json
+import os
 import random
 import socket
 import sys
@@ -179,19 +180,31 @@ async def one(conn: Connection, path: str) -> tuple[Sample, str]:
     return Sample(time.perf_counter() - start, status, size), detail
 
 
-async def run_phase(host, port, clients, pick, seconds, max_requests, stats_for) -> float:
+async def run_phase(
+    host, port, clients, pick, seconds, max_requests, stats_for, min_requests=0, hard_seconds=120.0
+) -> float:
     """Run `clients` workers until `seconds` pass or `max_requests` are done.
 
-    `pick(i)` returns (endpoint name, path) for the i-th request of the phase.
+    A slow endpoint still gets `min_requests` (so that its percentiles mean
+    something), but never runs past `hard_seconds`. `pick(i)` returns (endpoint
+    name, path) for the i-th request of the phase.
     """
     counter = 0
-    deadline = time.perf_counter() + seconds
+    start = time.perf_counter()
+    deadline = start + seconds
+    hard_deadline = start + max(seconds, hard_seconds)
+
+    def go_on() -> bool:
+        now = time.perf_counter()
+        if counter >= max_requests or now >= hard_deadline:
+            return False
+        return now < deadline or counter < min_requests
 
     async def worker():
         nonlocal counter
         conn = Connection(host, port)
         try:
-            while time.perf_counter() < deadline and counter < max_requests:
+            while go_on():
                 i = counter
                 counter += 1
                 name, path = pick(i)
@@ -203,6 +216,56 @@ async def run_phase(host, port, clients, pick, seconds, max_requests, stats_for)
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
     return time.perf_counter() - start
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def _ticks(pid: str) -> int:
+    """utime + stime of a process, in clock ticks."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+def cpu_snapshot(master_pid: int | None, db_name: str | None) -> dict[str, dict[str, int]]:
+    """CPU ticks so far of each gunicorn worker and of each PostgreSQL backend of `db_name`.
+
+    CPU time per request is what a shared machine distorts least: latency there
+    includes waiting for other people's processes, CPU time does not.
+    """
+    app = {pid: _ticks(pid) for pid in _children(master_pid)} if master_pid else {}
+    db: dict[str, int] = {}
+    if db_name:
+        needle = f" {db_name} ".encode()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            # backends are titled "postgres: USER DB HOST(PORT) STATE"
+            if cmdline.startswith(b"postgres: ") and needle in cmdline:
+                db[entry.name] = _ticks(entry.name)
+    return {"app": app, "db": db}
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    out = {}
+    for key in ("app", "db"):
+        used = sum(max(0, t - before[key].get(pid, 0)) for pid, t in after[key].items())
+        out[f"{key}_cpu_ms"] = round(used / CLK_TCK * 1000 / requests, 2) if requests else None
+    return out
 
 
 def read_rss(master_pid: int | None) -> list[dict]:
@@ -260,6 +323,7 @@ async def main_async(args) -> dict:
         rng.shuffle(urls)
         stats = Stats(ep["name"])
         clients = ep.get("clients", args.clients)
+        cpu_before = cpu_snapshot(args.gunicorn_pid, args.db_name)
         stats.elapsed = await run_phase(
             host,
             port,
@@ -268,8 +332,13 @@ async def main_async(args) -> dict:
             min(ep.get("seconds", args.seconds), args.seconds) * args.time_factor,
             ep.get("max_requests", args.max_requests),
             lambda _name, stats=stats: stats,
+            min_requests=ep.get("min_requests", 0),
+            hard_seconds=ep.get("hard_seconds", 120.0),
         )
         summary = stats.summary()
+        summary.update(
+            cpu_per_request(cpu_before, cpu_snapshot(args.gunicorn_pid, args.db_name), len(stats.samples))
+        )
         summary["group"] = ep.get("group", "")
         summary["clients"] = clients
         summary["distinct_urls"] = len(urls)
@@ -278,7 +347,8 @@ async def main_async(args) -> dict:
         print(
             f"{summary['name']:<34} {summary['requests']:>6} req {summary['rps'] or 0:>8.1f}/s "
             f"p50 {summary['p50_ms']} p95 {summary['p95_ms']} p99 {summary['p99_ms']} ms "
-            f"err {summary['errors']} max {summary['max_bytes']} B",
+            f"err {summary['errors']} max {summary['max_bytes']} B "
+            f"cpu/req app {summary.get('app_cpu_ms')} db {summary.get('db_cpu_ms')} ms",
             file=sys.stderr,
             flush=True,
         )
@@ -311,6 +381,7 @@ async def main_async(args) -> dict:
         def stats_for(name):
             return per.setdefault(name, Stats(name))
 
+        cpu_before = cpu_snapshot(args.gunicorn_pid, args.db_name)
         elapsed = await run_phase(
             host,
             port,
@@ -329,10 +400,16 @@ async def main_async(args) -> dict:
         for s in per.values():
             all_samples.samples.extend(s.samples)
         all_samples.elapsed = elapsed
+        total = all_samples.summary()
+        total.update(
+            cpu_per_request(
+                cpu_before, cpu_snapshot(args.gunicorn_pid, args.db_name), len(all_samples.samples)
+            )
+        )
         result["mixed"] = {
             "seconds": round(elapsed, 3),
             "weights": weights,
-            "total": all_samples.summary(),
+            "total": total,
             "endpoints": rows,
         }
         t = result["mixed"]["total"]
@@ -375,6 +452,7 @@ def main() -> None:
     parser.add_argument("--warmup-urls", type=int, default=20, help="distinct URLs per endpoint to warm up")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--gunicorn-pid", type=int, default=None)
+    parser.add_argument("--db-name", default=None, help="database whose backends' CPU time is counted")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))
     Path(args.out).write_text(json.dumps(result, indent=1, ensure_ascii=False))

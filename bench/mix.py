@@ -146,7 +146,7 @@ def build_mix(scale: float) -> dict:
         },
         {"name": "premises detail", "group": "detail", "urls": premises_detail},
         {"name": "land detail", "group": "detail", "urls": land_detail},
-        {"name": "NKI page", "group": "nki", "urls": nki_pages},
+        {"name": "NKI page", "group": "nki", "urls": nki_pages, "min_requests": 12, "hard_seconds": 90},
         # The export target is about one request over all responses: measured alone
         # first, then with 4 concurrent downloads.
         {
@@ -156,6 +156,8 @@ def build_mix(scale: float) -> dict:
             "clients": 1,
             "seconds": 30,
             "max_requests": 10,
+            "min_requests": 5,
+            "hard_seconds": 90,
         },
         {
             "name": "NKI export (4 clients)",
@@ -164,6 +166,8 @@ def build_mix(scale: float) -> dict:
             "clients": 4,
             "seconds": 30,
             "max_requests": 16,
+            "min_requests": 8,
+            "hard_seconds": 90,
         },
     ]
     endpoints = [e for e in endpoints if e["urls"]]

@@ -180,6 +180,9 @@ def collect(args) -> None:
         "load": json.loads((work / f"load-{s}.json").read_text())
         if (work / f"load-{s}.json").exists()
         else {},
+        "explain": json.loads((work / f"explain-{s}.json").read_text())
+        if (work / f"explain-{s}.json").exists()
+        else [],
     }
     Path(args.out).write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(f"collected {args.out}", file=sys.stderr)
@@ -285,6 +288,13 @@ def targets(run: dict) -> list[tuple[str, str, str, str]]:
             )
         )
     return rows
+
+
+def cpu(e: dict) -> str:
+    app, db = e.get("app_cpu_ms"), e.get("db_cpu_ms")
+    if app is None or db is None:
+        return "–"
+    return f"{app:,.1f} + {db:,.1f}"
 
 
 def margin(value, limit, unit="ms") -> str:
@@ -463,17 +473,22 @@ def render(args) -> None:
         w("")
         w(
             "| endpoint | clients | URLs | requests | req/s | × healthz | p50 ms | p95 ms | p99 ms | max ms "
-            "| errors | largest body |"
+            "| errors | largest body | CPU ms/req app + DB |"
         )
-        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for e in load.get("endpoints", []):
             ratio = e.get("ratio_to_healthz")
             w(
                 f"| {e['name']} | {e.get('clients', load.get('clients'))} | {e.get('distinct_urls')} | "
                 f"{fmt_int(e['requests'])} | {e['rps'] or 0:,.1f} | {ratio if ratio is not None else '–'} | "
                 f"{fmt_ms(e['p50_ms'])} | {fmt_ms(e['p95_ms'])} | {fmt_ms(e['p99_ms'])} | {fmt_ms(e['max_ms'])} | "
-                f"{e['errors']} | {fmt_bytes(e['max_bytes'])} |"
+                f"{e['errors']} | {fmt_bytes(e['max_bytes'])} | {cpu(e)} |"
             )
+        w("")
+        w("CPU ms/req: CPU time used by the gunicorn workers and by this database's PostgreSQL")
+        w("backends during the phase, divided by its requests (from /proc). Unlike latency, it")
+        w("hardly depends on what else the shared machine runs; 2 cores give at most about")
+        w("2,000 ms of CPU per second, which bounds req/s at 2000 / (app + DB + client share).")
         w("")
         mixed = load.get("mixed")
         if mixed:
@@ -481,7 +496,8 @@ def render(args) -> None:
             w(
                 f"**Mixed traffic** ({mixed['seconds']:.0f} s, URLs drawn by weight from all endpoints): "
                 f"{fmt_int(t['requests'])} requests, {t['rps']:,.1f} req/s, p50 {fmt_ms(t['p50_ms'])} ms, "
-                f"p95 {fmt_ms(t['p95_ms'])} ms, p99 {fmt_ms(t['p99_ms'])} ms, {t['errors']} errors."
+                f"p95 {fmt_ms(t['p95_ms'])} ms, p99 {fmt_ms(t['p99_ms'])} ms, {t['errors']} errors, "
+                f"CPU per request {cpu(t)} ms."
             )
             w("")
             w("| endpoint in the mix | weight | requests | p50 ms | p95 ms | p99 ms | errors |")
@@ -511,6 +527,32 @@ def render(args) -> None:
             before = load.get("rss_before", [])
             if before:
                 w(f"Before the load: {', '.join(str(x['rss_mb']) + ' MB' for x in before)}.")
+            w("")
+        prof = r.get("explain") or []
+        if prof:
+            w(
+                f"**Where one request's time goes** at {scale_label(r['scale'])} (bench/explain.py: in-process, one"
+            )
+            w("request at a time after a warm-up, same settings; SQL time as Django measures it, the")
+            w("rest is Python: view, filters, templates, JSON; JIT is PostgreSQL's compile time inside")
+            w("the slowest statement):")
+            w("")
+            w(
+                "| endpoint | URL | status | total ms | queries | SQL ms | Python ms | slowest SQL ms | JIT ms |"
+            )
+            w("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+            for x in prof:
+                jit = ""
+                for line in x.get("slowest_plan", []):
+                    mj = re.search(r"Timing: .*Total ([\d.]+) ms", line)
+                    if mj:
+                        jit = f"{float(mj.group(1)):,.0f}"
+                url = x["url"] if len(x["url"]) < 70 else x["url"][:67] + "…"
+                w(
+                    f"| {x.get('endpoint', '')} | `{url}` | {x['status']} | {fmt_ms(x['total_ms'])} | "
+                    f"{x['queries']} | {fmt_ms(x['sql_ms'])} | {fmt_ms(x['python_ms'])} | "
+                    f"{fmt_ms(x['slowest_ms'])} | {jit} |"
+                )
             w("")
         big = [e for e in load.get("endpoints", []) if e["group"] == "geojson"]
         if big:

@@ -132,6 +132,9 @@ stop_gunicorn() {
   kill "$GUNICORN_PID"
   wait "$GUNICORN_PID" 2>/dev/null || true
   GUNICORN_PID=""
+}
+
+production_env_off() {
   unset DJANGO_DEBUG DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS BROREBRO_VAR_DIR LOG_LEVEL
 }
 
@@ -157,8 +160,15 @@ run_scale() {
   start_gunicorn
   log "load: $WORKERS $WORKER_CLASS workers, 4 clients, ≤ ${SECONDS_PER_ENDPOINT}s per endpoint"
   $PY bench/load.py --base "http://127.0.0.1:$PORT" --mix "$WORK/mix-$s.json" --out "$WORK/load-$s.json" \
-    --clients 4 --seconds "$SECONDS_PER_ENDPOINT" --gunicorn-pid "$GUNICORN_PID"
+    --clients 4 --seconds "$SECONDS_PER_ENDPOINT" --gunicorn-pid "$GUNICORN_PID" \
+    --db-name "$(basename "${DATABASE_URL%%\?*}")"
   stop_gunicorn
+  # Why: queries, SQL time and the slowest statement's plan per URL, one request at
+  # a time, in-process with the same production settings.
+  log "query profile ($s)"
+  $PY bench/explain.py --mix "$WORK/mix-$s.json" --out "$WORK/explain-$s.json" --per-endpoint 2 \
+    || log "the query profile failed"
+  production_env_off
 
   # The import is measured last, on the loaded database, so that the load test saw
   # exactly the generated dataset: first as new rows, then the same file again
