@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.e2e.helpers import load_demo
+
 CHROMIUM = Path(os.environ.get("BROREBRO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -86,13 +88,14 @@ def page(context):
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo data of every app that exists, loaded into the live server's database."""
-    from django.core.management import call_command
+    """demo("premises", "land") loads those apps' demo data into the live server's database."""
 
-    started = time.monotonic()
-    call_command("load_demo", verbosity=0)
-    elapsed = time.monotonic() - started
-    # load_demo runs once per browser test (the live server's DB is flushed after each);
-    # if this ever gets slow the whole suite does, so say so loudly.
-    assert elapsed < 20, f"load_demo took {elapsed:.1f}s; the browser tests need a smaller demo set"
-    return elapsed
+    def load(*app_names: str) -> float:
+        started = time.monotonic()
+        load_demo(*app_names)
+        elapsed = time.monotonic() - started
+        # Paid once per browser test: if it gets slow, the whole suite does, so say so loudly.
+        assert elapsed < 30, f"loading the demo data of {app_names or 'every app'} took {elapsed:.1f}s"
+        return elapsed
+
+    return load

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -43,3 +45,28 @@ def format_violations(url: str, violations: list[dict]) -> str:
         if len(v["nodes"]) > 8:
             lines.append(f"    … and {len(v['nodes']) - 8} more")
     return "\n".join(lines)
+
+
+def load_demo(*app_names: str) -> None:
+    """What `manage.py load_demo` loads, limited to the given apps' demo data.
+
+    The live server's database is flushed after every browser test, so the data is
+    loaded per test; loading only the apps a test looks at keeps that fast. With no
+    names, it is exactly `load_demo` (every app).
+    """
+    from django.core.management import call_command, get_commands
+
+    if not app_names:
+        call_command("load_demo", verbosity=0)
+        return
+    from brorebro.management.commands.load_demo import SHARED_BOUNDARIES
+
+    call_command("loaddata", "municipalities", verbosity=0)
+    if SHARED_BOUNDARIES.exists():
+        call_command("import_municipality_boundaries", str(SHARED_BOUNDARIES), skip_unknown=True, verbosity=0)
+    available = get_commands()
+    for app in app_names:
+        command = f"demo_{app}"
+        if command not in available:
+            pytest.skip(f"{command} does not exist yet: the {app} app has not landed")
+        call_command(command, verbosity=0)

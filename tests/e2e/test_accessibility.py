@@ -19,13 +19,6 @@ pytestmark = pytest.mark.e2e
 LANGS = ["sv", "en"]
 
 
-def _require_demo(command: str) -> None:
-    from django.core.management import get_commands
-
-    if command not in get_commands():
-        pytest.skip(f"{command} does not exist yet: the app has not landed")
-
-
 def _first_link(page, list_url: str, pattern: str) -> str:
     """The href of the first link on `list_url` whose path matches `pattern`."""
     page.goto(list_url)
@@ -36,45 +29,74 @@ def _first_link(page, list_url: str, pattern: str) -> str:
     raise AssertionError(f"no link matching {pattern} on {list_url} (demo data missing?)")
 
 
-# name -> (demo command that must exist or None, function(page, lang) -> url)
-PAGES = {
-    "home": (None, lambda page, lang: f"/{lang}/"),
-    "privacy": (None, lambda page, lang: f"/{lang}/privacy/"),
-    "accessibility-statement": (None, lambda page, lang: f"/{lang}/accessibility/"),
-    "premises-search": ("demo_premises", lambda page, lang: f"/{lang}/premises/"),
-    "premises-detail": (
-        "demo_premises",
-        lambda page, lang: _first_link(page, f"/{lang}/premises/", rf"^/{lang}/premises/\d+/$"),
+# One test per area (the demo data is loaded once per test), every page in both languages.
+# area -> (apps whose demo data it needs, [(page name, function(page, lang) -> url)])
+AREAS = {
+    "core": (
+        (),  # every app: the home page shows figures from all of them
+        [
+            ("home", lambda page, lang: f"/{lang}/"),
+            ("privacy", lambda page, lang: f"/{lang}/privacy/"),
+            ("accessibility statement", lambda page, lang: f"/{lang}/accessibility/"),
+        ],
     ),
-    "land-search": ("demo_land", lambda page, lang: f"/{lang}/land/"),
-    "land-detail": (
-        "demo_land",
-        lambda page, lang: _first_link(page, f"/{lang}/land/", rf"^/{lang}/land/\d+/$"),
+    "premises": (
+        ("premises",),
+        [
+            ("search", lambda page, lang: f"/{lang}/premises/"),
+            (
+                "detail",
+                lambda page, lang: _first_link(page, f"/{lang}/premises/", rf"^/{lang}/premises/\d+/$"),
+            ),
+        ],
     ),
-    "nki-overview": ("demo_surveys", lambda page, lang: f"/{lang}/nki/"),
-    "nki-municipality": ("demo_surveys", lambda page, lang: f"/{lang}/nki/1880/"),
-    "skills-list": ("demo_skills", lambda page, lang: f"/{lang}/skills/"),
-    "skills-programme": (
-        "demo_skills",
-        lambda page, lang: _first_link(page, f"/{lang}/skills/", rf"^/{lang}/skills/programmes/\d+/$"),
+    "land": (
+        ("land",),
+        [
+            ("search", lambda page, lang: f"/{lang}/land/"),
+            ("detail", lambda page, lang: _first_link(page, f"/{lang}/land/", rf"^/{lang}/land/\d+/$")),
+        ],
+    ),
+    "nki": (
+        ("surveys",),
+        [
+            ("overview", lambda page, lang: f"/{lang}/nki/"),
+            ("municipality", lambda page, lang: f"/{lang}/nki/1880/"),
+        ],
+    ),
+    "skills": (
+        ("skills",),
+        [
+            ("list", lambda page, lang: f"/{lang}/skills/"),
+            (
+                "programme",
+                lambda page, lang: _first_link(
+                    page, f"/{lang}/skills/", rf"^/{lang}/skills/programmes/\d+/$"
+                ),
+            ),
+        ],
     ),
 }
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_has_no_wcag_violations(page, demo, name, lang):
-    command, url_for = PAGES[name]
-    if command:
-        _require_demo(command)
-    url = url_for(page, lang)
-    response = page.goto(url)
-    assert response.status == 200, f"{url} answered {response.status}"
-    assert page.get_attribute("html", "lang") == lang
-    # Let map scripts finish drawing: markers and controls are part of the page too.
-    page.wait_for_load_state("networkidle")
-    violations = axe_violations(page)
-    assert not violations, format_violations(url, violations)
+@pytest.mark.parametrize("area", list(AREAS))
+def test_pages_have_no_wcag_violations(page, demo, area):
+    app_names, pages = AREAS[area]
+    demo(*app_names)
+    reports = []
+    for lang in LANGS:
+        for name, url_for in pages:
+            url = url_for(page, lang)
+            response = page.goto(url)
+            assert response.status == 200, f"{name}: {url} answered {response.status}"
+            assert page.get_attribute("html", "lang") == lang
+            # Let map scripts finish drawing: markers and controls are part of the page too.
+            page.wait_for_load_state("networkidle")
+            violations = axe_violations(page)
+            if violations:
+                reports.append(format_violations(url, violations))
+    # Every page is audited before failing, so one run lists everything there is to fix.
+    assert not reports, "\n\n".join(reports)
     assert_no_js_errors(page)
 
 
@@ -96,7 +118,7 @@ def _tab_to(page, matches, what: str, limit: int = 150) -> dict:
 
 
 def test_premises_search_works_with_the_keyboard_alone(page, demo):
-    _require_demo("demo_premises")
+    demo("premises")
     from django.apps import apps
 
     from premises.filters import PremisesFilterSet

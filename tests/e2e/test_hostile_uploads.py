@@ -8,7 +8,6 @@ import os
 
 import pytest
 from django.apps import apps
-from django.core.management import get_commands
 
 from tests.e2e.helpers import login_admin
 from tests.factories import make_officer
@@ -30,8 +29,7 @@ def noisy_png(edge: int = 220) -> bytes:
 
 
 def test_officer_cannot_upload_fake_svg_or_oversized_photos(page, demo, settings):
-    if "demo_premises" not in get_commands():
-        pytest.skip("the premises app has not landed yet")
+    demo("premises")
     Premises = apps.get_model("premises", "Premises")
     PremisesImage = apps.get_model("premises", "PremisesImage")
     settings.IMAGE_MAX_UPLOAD_BYTES = 40_000

@@ -12,17 +12,11 @@ import time
 
 import pytest
 from django.apps import apps
-from django.core.management import get_commands
 
 from tests.e2e.helpers import assert_no_js_errors, login_admin
 from tests.factories import make_officer
 
 pytestmark = pytest.mark.e2e
-
-
-def require(app: str) -> None:
-    if f"demo_{app}" not in get_commands():
-        pytest.skip(f"the {app} app has not landed yet")
 
 
 def number_in(text: str) -> int:
@@ -77,7 +71,7 @@ def premises_filter_choice():
 
 
 def test_company_finds_premises_on_the_map_and_sends_an_inquiry(page, demo, context):
-    require("premises")
+    demo("premises")
     Inquiry = apps.get_model("brorebro", "Inquiry")
     code, kind, area_min, expected = premises_filter_choice()
     assert expected >= 1
@@ -130,7 +124,7 @@ def test_company_finds_premises_on_the_map_and_sends_an_inquiry(page, demo, cont
 
 
 def test_land_search_draws_one_shape_per_filtered_plot(page, demo):
-    require("land")
+    demo("land")
     from land.filters import LandPlotFilterSet
     from land.views import visible_plots
 
@@ -175,7 +169,7 @@ def click_on_map(page, map_selector: str, lat: float, lon: float) -> None:
 
 
 def test_officer_creates_publishes_and_finds_premises_and_is_refused_elsewhere(page, demo):
-    require("premises")
+    demo("premises")
     Municipality = apps.get_model("brorebro", "Municipality")
     Premises = apps.get_model("premises", "Premises")
     orebro = Municipality.objects.get(code="1880")
@@ -236,7 +230,7 @@ def test_officer_creates_publishes_and_finds_premises_and_is_refused_elsewhere(p
 
 
 def test_nki_chart_and_table_show_the_same_numbers(page, demo):
-    require("surveys")
+    demo("surveys")
     page.goto("/sv/nki/?municipality=1880&municipality=1860")
     # SVG elements have no innerText; their <title> text is the tooltip screen readers get.
     titles = page.locator("svg[role=img] .nki-line path title").evaluate_all(
@@ -269,7 +263,7 @@ def test_nki_chart_and_table_show_the_same_numbers(page, demo):
     ],
 )
 def test_language_switch_keeps_the_filters(page, demo, path, query, field):
-    require(path)
+    demo(path)
     page.goto(f"/sv/{path}/?{query}")
     before = page.input_value(field)
     page.get_by_role("navigation", name="Språk").get_by_role("link", name="English").click()

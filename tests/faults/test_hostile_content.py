@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command, get_commands
 from django.db import models
 from django.utils import timezone
 
+from tests.e2e.helpers import load_demo
 from tests.factories import make_officer
 
 PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)>\"'&"
@@ -44,15 +44,9 @@ def assert_escaped(html: str, where: str) -> None:
     assert SHORT_PAYLOAD not in html, f"raw {SHORT_PAYLOAD} payload on {where}"
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", verbosity=0)
-
-
 @pytest.mark.parametrize("app,model_name", LISTINGS)
-def test_payloads_in_every_listing_text_field_come_out_escaped(client, demo, app, model_name):
-    if f"demo_{app}" not in get_commands():
-        pytest.skip(f"the {app} app has not landed yet")
+def test_payloads_in_every_listing_text_field_come_out_escaped(client, db, app, model_name):
+    load_demo(app)
     model = apps.get_model(app, model_name)
     listing = model.objects.visible().select_related("municipality").first()
     assert listing is not None
@@ -99,9 +93,8 @@ def test_payloads_in_every_listing_text_field_come_out_escaped(client, demo, app
         assert_escaped(response.content.decode(), url)
 
 
-def test_inquiry_payloads_come_out_escaped_for_the_officer(client, demo):
-    if "demo_premises" not in get_commands():
-        pytest.skip("the premises app has not landed yet")
+def test_inquiry_payloads_come_out_escaped_for_the_officer(client, db):
+    load_demo("premises")
     Premises = apps.get_model("premises", "Premises")
     Inquiry = apps.get_model("brorebro", "Inquiry")
     listing = Premises.objects.visible().select_related("municipality").first()
