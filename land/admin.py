@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from leaflet.admin import LeafletGeoAdmin
@@ -192,7 +193,7 @@ class LandPlotAdmin(
 
     @admin.display(description=_("area (ha)"), ordering="area_m2")
     def area_ha(self, obj):
-        return f"{obj.area_m2 / 10000:.2f}".replace(".", ",")
+        return number_format(obj.area_m2 / 10000, decimal_pos=2)
 
     @admin.display(description=_("permitted purposes"))
     def purpose_list(self, obj):

@@ -20,6 +20,7 @@ from django.contrib.gis.db.models.functions import (
     PointOnSurface,
     Transform,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Sum, Value, Window
 from django.db.models.functions import Cast, RowNumber
@@ -121,12 +122,8 @@ class PurposeSetField(models.CharField):
     def validate(self, value, model_instance):
         unknown = [k for k in self.parse(value) if k not in Purpose.values]
         if unknown:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(_("Unknown purpose: %(keys)s") % {"keys": ", ".join(unknown)})
         if not self.blank and not self.parse(value):
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(self.error_messages["blank"], code="blank")
 
     def formfield(self, **kwargs):
@@ -402,6 +399,19 @@ class LandPlot(Listing):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "area_m2"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        # Said in words before the database's validity constraint says it in SQL.
+        if self.geom is not None and not self.geom.valid:
+            raise ValidationError(
+                {
+                    "geom": _(
+                        "The boundary is not a valid polygon (%(reason)s). Redraw it without crossing lines."
+                    )
+                    % {"reason": self.geom.valid_reason}
+                }
+            )
 
     @staticmethod
     def compute_area_m2(geom) -> int:

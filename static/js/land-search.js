@@ -91,6 +91,28 @@
       });
   }
 
+  /* "Search in this map area": fills the form's bbox field and submits the form, so the
+   * list, the map and the address all follow the same search. */
+  var form = document.querySelector("form.search-filters");
+  var bboxInput = form && form.querySelector("input[name=bbox]");
+  if (bboxInput && data.textSearchArea) {
+    var AreaControl = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var button = L.DomUtil.create("button", "button button-secondary map-area-button");
+        button.type = "button";
+        button.textContent = data.textSearchArea;
+        L.DomEvent.disableClickPropagation(button);
+        L.DomEvent.on(button, "click", function () {
+          bboxInput.value = BrMap.bboxParam(map);
+          form.submit();
+        });
+        return button;
+      },
+    });
+    map.addControl(new AreaControl());
+  }
+
   map.on("zoomend", load);
   load();
 })();

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from land.models import Landmark, LandPlot
@@ -188,3 +189,17 @@ def test_landmarks_are_changed_by_regional_admins_only(
     )
     assert response.status_code == 302
     assert Landmark.objects.get().name == "Örebro Airport"
+
+
+def test_self_intersecting_boundary_drawn_in_the_admin_is_explained(client, laxa_officer, own_and_other):
+    own = own_and_other[0]
+    client.force_login(laxa_officer)
+    e, n = OREBRO_E, OREBRO_N
+    bow_tie = MultiPolygon(
+        Polygon([(e, n), (e + 100, n + 100), (e + 100, n), (e, n + 100), (e, n)]), srid=3006
+    )
+    response = client.post(f"{CHANGELIST}{own.pk}/change/", form_data(own, geom=wgs84(bow_tie)))
+    assert response.status_code == 200
+    assert "not a valid polygon" in str(response.context["adminform"].form.errors["geom"])
+    own.refresh_from_db()
+    assert own.area_m2 == 10000
