@@ -200,6 +200,6 @@ def test_self_intersecting_boundary_drawn_in_the_admin_is_explained(client, laxa
     )
     response = client.post(f"{CHANGELIST}{own.pk}/change/", form_data(own, geom=wgs84(bow_tie)))
     assert response.status_code == 200
-    assert "not a valid polygon" in str(response.context["adminform"].form.errors["geom"])
+    assert "inte en giltig polygon" in str(response.context["adminform"].form.errors["geom"])
     own.refresh_from_db()
     assert own.area_m2 == 10000
