@@ -50,6 +50,12 @@ ENDPOINTS = {
     "nki-export": ("/{lang}/nki/export.csv", NKI_EXPORT),
     "nki-municipality": ("/{lang}/nki/{code}/", ["area"]),
     "skills": ("/{lang}/skills/", [*SKILLS_FILTERS, "page"]),
+    "skills-outcomes": ("/{lang}/skills/outcomes/", ["page"]),
+    # Pages that read no parameters, but whose path carries a value.
+    "premises-detail": ("/{lang}/premises/{id}/", []),
+    "land-detail": ("/{lang}/land/{id}/", []),
+    "skills-programme": ("/{lang}/skills/programmes/{id}/", []),
+    "media": ("/media/{path}", []),
 }
 
 # Values that are valid somewhere, so examples also get past validation into the queries.
@@ -87,6 +93,13 @@ values = st.one_of(
 )
 languages = st.sampled_from(["sv", "en"])
 municipality_codes = st.one_of(st.sampled_from(["1880", "1860", "0000", "region", "18"]), st.text(min_size=1))
+ids = st.one_of(st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=10**40))
+media_paths = st.one_of(
+    st.sampled_from(
+        ["../settings.py", "..%2f..%2fetc/passwd", "premises/../../secret_key", "/etc/passwd", "."]
+    ),
+    st.text(min_size=1, max_size=60),
+)
 
 
 def query_strings(parameters: list[str]):
@@ -137,9 +150,11 @@ def test_no_parameter_value_gives_a_server_error(demo_data, db, client, name):
     template, parameters = ENDPOINTS[name]
 
     @HYPOTHESIS
-    @given(lang=languages, code=municipality_codes, query=query_strings(parameters))
-    def check(lang, code, query):
-        path = template.format(lang=lang, code=quote(code, safe=""))
+    @given(
+        lang=languages, code=municipality_codes, id=ids, media=media_paths, query=query_strings(parameters)
+    )
+    def check(lang, code, id, media, query):  # noqa: A002 - named like the URL part
+        path = template.format(lang=lang, code=quote(code, safe=""), id=id, path=quote(media, safe="/%"))
         url = f"{path}?{query}" if query else path
         response, body = fetch(client, url)
         assert response.status_code < 500, f"GET {url} answered {response.status_code}: {body[:300]!r}"
@@ -171,10 +186,11 @@ def _names(dotted: str) -> set[str]:
         ("nki-overview", ["surveys.forms.TrendFilterForm"], set()),
         ("nki-export", ["surveys.forms.ExportFilterForm"], set()),
         ("skills", ["skills.filters.ProgrammeFilter"], {"page"}),
+        ("skills-outcomes", [], {"page"}),
     ],
 )
 def test_fuzzed_parameters_are_exactly_what_the_endpoints_read(endpoint, sources, extra):
-    read = set().union(*(_names(source) for source in sources)) | extra
+    read = set().union(*(_names(source) for source in sources), extra)
     fuzzed = set(ENDPOINTS[endpoint][1])
     assert fuzzed == read, (
         f"{endpoint}: not fuzzed {sorted(read - fuzzed)}, no longer read {sorted(fuzzed - read)}"
