@@ -90,7 +90,11 @@ class PremisesAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if "external_ref" in self.fields and not cleaned.get("external_ref") and "external_ref" not in self.errors:
+        if (
+            "external_ref" in self.fields
+            and not cleaned.get("external_ref")
+            and "external_ref" not in self.errors
+        ):
             cleaned["external_ref"] = self.instance.external_ref or Premises.new_external_ref()
         typed = self._typed_location(cleaned)
         if typed is not None:
@@ -102,7 +106,13 @@ class PremisesAdminForm(forms.ModelForm):
     _pair_errors = False
 
     def _typed_location(self, cleaned) -> Point | None:
-        changed = [name for name, pair in COORDINATE_PAIRS.items() if set(pair) & set(self.changed_data)]
+        changed = [
+            name
+            for name, pair in COORDINATE_PAIRS.items()
+            if set(pair) & set(self.changed_data)
+            # Both emptied means "use the map", not a half-typed position.
+            and not all(cleaned.get(field) is None and field not in self.errors for field in pair)
+        ]
         if len(changed) > 1:
             self._pair_errors = True
             self.add_error("sweref_n", _("Type the position either in WGS84 or in SWEREF 99 TM, not both."))

@@ -24,7 +24,7 @@ from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connections
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -219,7 +219,7 @@ class Premises(Listing):
 
     class Meta:
         verbose_name = _("premises")
-        verbose_name_plural = _("premises")
+        verbose_name_plural = pgettext_lazy("plural", "premises")
         ordering = ["-updated_at"]
         constraints = [
             models.UniqueConstraint(
