@@ -12,9 +12,11 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -102,6 +104,17 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.owns(request, obj)
+
+    def get_list_display(self, request):
+        # A municipality column says nothing to an officer who has only one.
+        display = super().get_list_display(request)
+        if (
+            self.municipality_field in display
+            and not user_sees_all(request)
+            and len(allowed_municipality_ids(request)) == 1
+        ):
+            display = [name for name in display if name != self.municipality_field]
+        return display
 
     # --- form choices
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -266,7 +279,40 @@ class NeedsConfirmationFilter(admin.SimpleListFilter):
 
 
 class ListingAdminMixin:
-    """Freshness display shared by the listing admins."""
+    """Freshness shared by the listing admins: the date in the list, and a one-click confirm.
+
+    The confirm button sits in the changelist's own form and posts it, with `formaction`,
+    to `<id>/confirm/`; that view fetches the object through the scoped `get_object`.
+    """
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name=f"{opts.app_label}_{opts.model_name}_confirm",
+            ),
+        ] + super().get_urls()
+
+    def confirm_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        obj.confirm(user=request.user)
+        self.message_user(
+            request, _("“%(listing)s” is confirmed as still available.") % {"listing": obj}, messages.SUCCESS
+        )
+        # Back to the list as it was (filters, page), which is where the button was pressed.
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            opts = self.model._meta
+            back = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return HttpResponseRedirect(back)
 
     @admin.display(description=_("last confirmed"), ordering="confirmed_at")
     def freshness(self, obj):
@@ -274,9 +320,22 @@ class ListingAdminMixin:
         if when is None:
             return "–"
         label = when.strftime("%Y-%m-%d")
+        if obj.status != ListingStatus.PUBLISHED:
+            return label
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_confirm", args=[obj.pk])
+        button = format_html(
+            '<button type="submit" class="button confirm-button" formaction="{}" formmethod="post" '
+            'aria-label="{}">{}</button>',
+            url,
+            _("Confirm that %(listing)s is still available") % {"listing": obj},
+            _("Confirm"),
+        )
         if obj.needs_confirmation:
-            return format_html('<strong class="needs-confirmation">⚠ {} ({})</strong>', label, _("confirm!"))
-        return label
+            return format_html(
+                '<strong class="needs-confirmation">⚠ {} ({})</strong> {}', label, _("confirm!"), button
+            )
+        return format_html("{} {}", label, button)
 
 
 # --- Core admins

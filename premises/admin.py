@@ -175,7 +175,7 @@ class PremisesAdmin(
     form = PremisesAdminForm
     importer_class = PremisesImporter
     inlines = [PremisesImageInline]
-    list_display = ["title", "municipality", "kind", "area", "status", "freshness", "updated_at"]
+    list_display = ["title", "municipality", "kind", "area", "status", "freshness"]
     list_display_links = ["title"]
     list_editable = ["status"]
     list_filter = [

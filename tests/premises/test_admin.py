@@ -354,3 +354,39 @@ def test_new_premises_form_suggests_the_officer_as_contact(client, laxa, laxa_of
     form = client.get(f"{ADMIN}add/").context["adminform"].form
     assert form.initial["contact_name"] == "Kim Berg"
     assert form.initial["municipality"] == laxa.pk
+
+
+# --- keeping listings current quickly -------------------------------------------------------------------
+def test_one_click_confirm_from_the_list(client, orebro, orebro_officer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    old = timezone.now() - dt.timedelta(days=100)
+    premises = PremisesFactory(municipality=orebro, published_at=old, confirmed_at=old)
+    client.force_login(orebro_officer)
+    html = client.get(f"{ADMIN}?freshness=stale").content.decode()
+    confirm_url = f"{ADMIN}{premises.pk}/confirm/"
+    assert f'formaction="{confirm_url}"' in html and "needs-confirmation" in html
+    response = client.post(confirm_url, HTTP_REFERER=f"http://testserver{ADMIN}?freshness=stale")
+    assert response.status_code == 302 and response["Location"].endswith("?freshness=stale")
+    premises.refresh_from_db()
+    assert not premises.needs_confirmation
+    assert premises.history.first().history_user == orebro_officer
+    assert client.get(confirm_url).status_code == 405
+
+
+def test_one_click_confirm_is_scoped(client, two, laxa_officer):
+    ore, _ = two
+    before = ore.confirmed_at
+    client.force_login(laxa_officer)
+    assert client.post(f"{ADMIN}{ore.pk}/confirm/").status_code == 403
+    ore.refresh_from_db()
+    assert ore.confirmed_at == before
+
+
+def test_single_municipality_officer_gets_no_municipality_column(client, two, laxa_officer, regional_admin):
+    client.force_login(laxa_officer)
+    assert "municipality" not in client.get(ADMIN).context["cl"].list_display
+    client.force_login(regional_admin)
+    assert "municipality" in client.get(ADMIN).context["cl"].list_display
