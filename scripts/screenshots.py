@@ -65,7 +65,8 @@ def main(base_url: str, out_dir: str) -> None:
 
         shoot(page, out, "home", "/sv/", full_page=False)
         shoot(page, out, "premises-search", "/sv/premises/", ".leaflet-marker-icon")
-        shoot(page, out, "land-search", "/sv/land/", ".leaflet-overlay-pane path")
+        # One business area, so the map zooms in far enough to draw the plots as polygons.
+        shoot(page, out, "land-search", "/sv/land/?q=T%C3%B6rsj%C3%B6", ".leaflet-overlay-pane path")
         shoot(page, out, "nki-trend", "/sv/nki/", "svg")
         shoot(page, out, "skills", "/sv/skills/")
 
@@ -76,10 +77,8 @@ def main(base_url: str, out_dir: str) -> None:
             page.fill("#id_password", password)
             page.click("input[type=submit]")
             page.wait_for_url(re.compile(r"/admin/$"))
-            # The officer's own premises changelist, found from the admin index.
-            link = page.locator('a[href^="/admin/premises/"]').first
-            path = link.get_attribute("href") if link.count() else "/admin/"
-            shoot(page, out, "admin-premises", path)
+            # The officer's own premises changelist: only Örebro's listings.
+            shoot(page, out, "admin-premises", "/admin/premises/premises/")
         browser.close()
 
 
