@@ -101,6 +101,7 @@
   }
 
   function load(force) {
+    if (data.valid === "0") { return; }  // the page shows what to correct; there is nothing to map
     var zoom = map.getZoom();
     // Points stay points when zooming in further; clusters are recomputed per zoom.
     var key = zoom >= POINTS_FROM_ZOOM && element.dataset.clustered === "0" ? "points" : "z" + zoom;
@@ -163,6 +164,7 @@
           results.innerHTML = html;
           history.pushState({ query: next }, "", pageUrl);
           query = next;
+          data.valid = "1";
           fitted = false;
           load(true);
           var count = document.getElementById("result-count");
