@@ -29,51 +29,84 @@ def _first_link(page, list_url: str, pattern: str) -> str:
     raise AssertionError(f"no link matching {pattern} on {list_url} (demo data missing?)")
 
 
+def _go(url: str, status: int = 200):
+    """A page visit: open `url` and expect `status`."""
+
+    def visit(page, lang):
+        target = url.format(lang=lang)
+        response = page.goto(target)
+        assert response.status == status, f"{target} answered {response.status}, expected {status}"
+
+    return visit
+
+
+def _go_first(list_url: str, pattern: str):
+    """Open the first result linked from a list page, as a visitor would."""
+
+    def visit(page, lang):
+        href = _first_link(page, list_url.format(lang=lang), pattern.format(lang=lang))
+        response = page.goto(href)
+        assert response.status == 200, f"{href} answered {response.status}"
+
+    return visit
+
+
+def _inquiry_errors(list_url: str, pattern: str):
+    """A detail page after sending its inquiry form empty: error summary and field errors."""
+
+    def visit(page, lang):
+        _go_first(list_url, pattern)(page, lang)
+        page.locator("section.inquiry button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").count() == 1, "no error summary after an empty inquiry"
+
+    return visit
+
+
 # One test per area (the demo data is loaded once per test), every page in both languages.
-# area -> (apps whose demo data it needs, [(page name, function(page, lang) -> url)])
+# area -> (apps whose demo data it needs, [(page name, visit(page, lang))])
 AREAS = {
     "core": (
         (),  # every app: the home page shows figures from all of them
         [
-            ("home", lambda page, lang: f"/{lang}/"),
-            ("privacy", lambda page, lang: f"/{lang}/privacy/"),
-            ("accessibility statement", lambda page, lang: f"/{lang}/accessibility/"),
+            ("home", _go("/{lang}/")),
+            ("privacy", _go("/{lang}/privacy/")),
+            ("accessibility statement", _go("/{lang}/accessibility/")),
+            ("page not found", _go("/{lang}/no-such-page/", 404)),
         ],
     ),
     "premises": (
         ("premises",),
         [
-            ("search", lambda page, lang: f"/{lang}/premises/"),
-            (
-                "detail",
-                lambda page, lang: _first_link(page, f"/{lang}/premises/", rf"^/{lang}/premises/\d+/$"),
-            ),
+            ("search", _go("/{lang}/premises/")),
+            ("search with invalid input", _go("/{lang}/premises/?area_min=-5&area_max=many&near=north")),
+            ("detail", _go_first("/{lang}/premises/", r"^/{lang}/premises/\d+/$")),
+            ("inquiry with errors", _inquiry_errors("/{lang}/premises/", r"^/{lang}/premises/\d+/$")),
         ],
     ),
     "land": (
         ("land",),
         [
-            ("search", lambda page, lang: f"/{lang}/land/"),
-            ("detail", lambda page, lang: _first_link(page, f"/{lang}/land/", rf"^/{lang}/land/\d+/$")),
+            ("search", _go("/{lang}/land/")),
+            ("search with invalid input", _go("/{lang}/land/?area_min_ha=-1&within_km=far&bbox=1,2")),
+            ("detail", _go_first("/{lang}/land/", r"^/{lang}/land/\d+/$")),
+            ("inquiry with errors", _inquiry_errors("/{lang}/land/", r"^/{lang}/land/\d+/$")),
         ],
     ),
     "nki": (
         ("surveys",),
         [
-            ("overview", lambda page, lang: f"/{lang}/nki/"),
-            ("municipality", lambda page, lang: f"/{lang}/nki/1880/"),
+            ("overview", _go("/{lang}/nki/")),
+            ("overview compared", _go("/{lang}/nki/?municipality=1880&municipality=1860")),
+            ("municipality", _go("/{lang}/nki/1880/")),
         ],
     ),
     "skills": (
         ("skills",),
         [
-            ("list", lambda page, lang: f"/{lang}/skills/"),
-            (
-                "programme",
-                lambda page, lang: _first_link(
-                    page, f"/{lang}/skills/", rf"^/{lang}/skills/programmes/\d+/$"
-                ),
-            ),
+            ("list", _go("/{lang}/skills/")),
+            ("programme", _go_first("/{lang}/skills/", r"^/{lang}/skills/programmes/\d+/$")),
+            ("outcomes", _go("/{lang}/skills/outcomes/")),
         ],
     ),
 }
@@ -85,16 +118,14 @@ def test_pages_have_no_wcag_violations(page, demo, area):
     demo(*app_names)
     reports = []
     for lang in LANGS:
-        for name, url_for in pages:
-            url = url_for(page, lang)
-            response = page.goto(url)
-            assert response.status == 200, f"{name}: {url} answered {response.status}"
-            assert page.get_attribute("html", "lang") == lang
+        for name, visit in pages:
+            visit(page, lang)
+            assert page.get_attribute("html", "lang") == lang, f"{name}: wrong lang on {page.url}"
             # Let map scripts finish drawing: markers and controls are part of the page too.
             page.wait_for_load_state("networkidle")
             violations = axe_violations(page)
             if violations:
-                reports.append(format_violations(url, violations))
+                reports.append(f"[{area}: {name}, {lang}] " + format_violations(page.url, violations))
     # Every page is audited before failing, so one run lists everything there is to fix.
     assert not reports, "\n\n".join(reports)
     assert_no_js_errors(page)
