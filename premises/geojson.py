@@ -6,7 +6,7 @@ a point with its facts. Beyond that, or when the map is zoomed out, hits are
 grouped into grid cells in the database (`brorebro.spatial.point_clusters`): a cell
 with one hit is still a full point, a cell with more is `{"cluster": true, "count": n}`.
 The cell counts add up to `count`, and the response stays small whatever the hits.
-It costs at most three queries.
+It costs at most three queries (points; or clusters and the single points among them).
 """
 
 from __future__ import annotations
@@ -37,24 +37,11 @@ PROPERTIES = (
 
 
 def _point_rows(queryset):
+    fields = [name for name in PROPERTIES if name != "municipality_code"]
     return (
         queryset.order_by()
         .with_wgs84()
-        .values(
-            "lon",
-            "lat",
-            "id",
-            "external_ref",
-            "title",
-            "kind",
-            "locality",
-            "area_min_m2",
-            "area_max_m2",
-            "tenure",
-            "rent_sek_per_m2_year",
-            "price_sek",
-            municipality_code=F("municipality__code"),
-        )
+        .values("lon", "lat", *fields, municipality_code=F("municipality__code"))
     )
 
 

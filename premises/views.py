@@ -74,12 +74,13 @@ def geojson(request):
 
 
 def _zoom(raw: str | None) -> tuple[int | None, str]:
+    """The map's zoom level, or a message saying what is wrong with it."""
     if raw in (None, ""):
         return None, ""
     try:
         zoom = int(raw)
     except ValueError:
-        return None, _("The zoom level must be a whole number from 0 to 20.")
+        zoom = -1
     if not 0 <= zoom <= 20:
         return None, _("The zoom level must be a whole number from 0 to 20.")
     return zoom, ""

@@ -65,7 +65,7 @@ def test_bad_input_is_explained_on_the_page_and_refused_by_geojson_and_csv(clien
     assert message in response.content.decode()
 
 
-@pytest.mark.parametrize("zoom", ["abc", "-1", "21", "1.5", "1e9"])
+@pytest.mark.parametrize("zoom", ["abc", "-1", "21", "1.5", "1e9", "²", "٣٣"])
 def test_geojson_rejects_a_bad_zoom(client, orebro, zoom):
     response = client.get(f"/api/premises.geojson?zoom={zoom}")
     assert response.status_code == 400
