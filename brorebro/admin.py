@@ -156,6 +156,20 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class RegionalOnlyAdmin(admin.ModelAdmin):
+    """Region-wide records: officers with the model's permissions may look; only
+    regional administrators (and superusers) add, change or delete."""
+
+    def has_add_permission(self, request):
+        return user_sees_all(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_sees_all(request) and super().has_delete_permission(request, obj)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
@@ -445,6 +459,7 @@ __all__ = [
     "ListingStatus",
     "MunicipalityScopedAdmin",
     "NeedsConfirmationFilter",
+    "RegionalOnlyAdmin",
     "archive_listings",
     "confirm_listings",
     "publish_listings",

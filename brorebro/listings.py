@@ -55,7 +55,33 @@ class ListingQuerySet(models.QuerySet):
         return self.filter(municipality__in=Municipality.objects.for_user(user))
 
 
-class Listing(models.Model):
+class Authored(models.Model):
+    """When a record was created and last changed, and by whom (set by the admin)."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Listing(Authored):
     municipality = models.ForeignKey(
         "brorebro.Municipality",
         on_delete=models.PROTECT,
@@ -81,25 +107,6 @@ class Listing(models.Model):
         blank=True,
         help_text=_("When an officer last confirmed that the listing is still available."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
-
     objects = ListingQuerySet.as_manager()
 
     class Meta:

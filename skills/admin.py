@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from brorebro.admin import (
     ImportAdminMixin,
     MunicipalityScopedAdmin,
+    RegionalOnlyAdmin,
     allowed_municipality_ids,
     user_municipalities,
     user_sees_all,
@@ -26,19 +27,6 @@ from brorebro.importing import ImportError_
 from brorebro.models import Municipality
 from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_upload
 from skills.models import Industry, Intake, Occupation, Partner, Programme, ShortageAssessment
-
-
-class RegionalOnlyAdmin(admin.ModelAdmin):
-    """Everyone with the model's permissions may view; only the region may change."""
-
-    def has_add_permission(self, request):
-        return user_sees_all(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return user_sees_all(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return user_sees_all(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Industry)

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.listings import Authored
 from brorebro.models import Municipality
 
 ssyk_validator = RegexValidator(r"^\d{4}$", _("An SSYK 2012 code has four digits, e.g. 7231."))
@@ -288,7 +288,7 @@ class ProgrammeQuerySet(models.QuerySet):
         )
 
 
-class Programme(models.Model):
+class Programme(Authored):
     name_sv = models.CharField(_("name (Swedish)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=ProgrammeKind.choices)
@@ -333,25 +333,6 @@ class Programme(models.Model):
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     description_sv = models.TextField(_("description (Swedish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
-
     objects = ProgrammeQuerySet.as_manager()
 
     class Meta:

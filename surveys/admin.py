@@ -11,7 +11,13 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.admin import ImportAdminMixin, ImportForm, MunicipalityScopedAdmin, user_sees_all
+from brorebro.admin import (
+    ImportAdminMixin,
+    ImportForm,
+    MunicipalityScopedAdmin,
+    RegionalOnlyAdmin,
+    user_sees_all,
+)
 from surveys.importing import RESPONSE_COLUMNS, ResponseImporter
 from surveys.models import (
     AuthorityArea,
@@ -21,19 +27,6 @@ from surveys.models import (
     ServiceFactor,
     SurveyRound,
 )
-
-
-class RegionalOnlyAdmin(admin.ModelAdmin):
-    """Officers may look; only regional administrators add, change or delete."""
-
-    def has_add_permission(self, request):
-        return user_sees_all(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return user_sees_all(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return user_sees_all(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(SurveyRound)
