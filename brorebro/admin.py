@@ -50,6 +50,13 @@ def user_sees_all(request) -> bool:
     return bool(officer and officer.is_regional_admin)
 
 
+class ScopedMunicipalityFilter(admin.RelatedFieldListFilter):
+    """The municipality list filter, offering only the officer's own municipalities."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(m.pk, str(m)) for m in user_municipalities(request)]
+
+
 class MunicipalityScopedAdmin(admin.ModelAdmin):
     """Limit an admin to the municipalities of the logged-in officer.
 
@@ -71,6 +78,10 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         if self._scope_is_multi():
             qs = qs.distinct()
         return qs
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        return [(f, ScopedMunicipalityFilter) if f == self.municipality_field else f for f in filters]
 
     def _scope_is_multi(self) -> bool:
         field = self.model._meta.get_field(self.municipality_field.split("__")[0])

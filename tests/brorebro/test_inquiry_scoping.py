@@ -120,3 +120,13 @@ def test_create_officer_rejects_unknown_codes(db):
 
     with pytest.raises(CommandError, match="Unknown municipality"):
         call_command("create_officer", "kim", "--municipality", "9999")
+
+
+def test_municipality_filter_offers_only_the_officers_municipalities(client, two_inquiries, laxa, hallsberg):
+    from tests.factories import make_officer
+
+    client.force_login(make_officer(laxa, hallsberg, username="south"))
+    html = client.get("/admin/brorebro/inquiry/").content.decode()
+    filter_html = html[html.index('id="changelist-filter"') :]
+    assert "Laxå" in filter_html and "Hallsberg" in filter_html
+    assert "Örebro" not in filter_html
