@@ -12,6 +12,7 @@ import math
 
 from django import forms
 from django.conf import settings
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -79,7 +80,7 @@ def detail(request, pk: int):
         inquiry_form = InquiryForm()
     landmarks = Landmark.objects.nearest_each_kind(plot.geom)
     map_data = {
-        "plot": json.loads(plot.geom.transform(4326, clone=True).geojson),
+        "plot": json.loads(plot.geom_wgs84_json),
         "landmarks": [
             {
                 "name": row["name"],
@@ -104,7 +105,11 @@ def detail(request, pk: int):
 def _get_visible_plot(pk: int) -> LandPlot:
     """The plot if the public may see it; drafts, sold and stale plots are 404."""
     try:
-        return visible_plots().get(pk=pk)
+        return (
+            visible_plots()
+            .annotate(geom_wgs84_json=AsGeoJSON(Transform("geom", 4326), precision=6))
+            .get(pk=pk)
+        )
     except LandPlot.DoesNotExist:
         raise Http404(_("No such plot is on offer."))
 
