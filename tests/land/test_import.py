@@ -364,3 +364,19 @@ def test_missing_required_attributes_are_named(tmp_path, orebro):
     report = run(write_geojson(tmp_path / "p.geojson", [props_missing], 3006))
     assert "external_ref, municipality_code" in str(report.errors[0])
     assert not str(report.errors[0]).startswith("feature")
+
+
+def test_the_example_files_in_the_repository_import(county_with_boundaries, settings):
+    fixtures = Path(settings.BASE_DIR) / "fixtures"
+    call_command(
+        "import_land",
+        str(fixtures / "land_example.geojson"),
+        "--mapping",
+        str(fixtures / "land_mapping_example.json"),
+        verbosity=0,
+    )
+    plots = {p.external_ref: p for p in LandPlot.objects.all()}
+    assert set(plots) == {"EX-1", "EX-2"}
+    assert plots["EX-1"].area_m2 == 120000
+    assert plots["EX-1"].rail_siding_possible and not plots["EX-2"].fibre
+    assert plots["EX-2"].price_sek_per_m2 is None
