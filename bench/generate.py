@@ -174,7 +174,11 @@ def allocate(total: int, weights: dict[int, float]) -> dict[int, int]:
 
 
 def make_points(cursor, table: str, total: int, salt: int) -> None:
-    """A temp table (i, mid, geom) of `total` points, each inside its municipality."""
+    """A temp table (i, mid, geom) of `total` points, each inside its municipality.
+
+    ST_GeneratePoints may return a point fewer than asked for (its rejection sampling
+    gives up on thin slivers), so it is asked for a few more and the first n are kept.
+    """
     with_boundary = dict(Municipality.objects.filter(boundary__isnull=False).values_list("id", "code"))
     weights = {k: v for k, v in municipality_weights().items() if k in with_boundary}
     alloc = allocate(total, weights)
@@ -188,7 +192,8 @@ def make_points(cursor, table: str, total: int, salt: int) -> None:
         SELECT row_number() OVER (ORDER BY c.mid, d.path) AS i, c.mid, d.geom
         FROM {table}_counts c
         JOIN brorebro_municipality m ON m.id = c.mid
-        CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(m.boundary, c.n, c.seed)) d
+        CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(m.boundary, c.n + 5, c.seed)) d
+        WHERE d.path[1] <= c.n
         """
     )
     cursor.execute(f"SELECT count(*) FROM {table}")
@@ -535,7 +540,8 @@ def step_csv(args) -> None:
             SELECT row_number() OVER (ORDER BY c.mid, d.path) AS i, m.code, m.name,
                    ST_Y(ST_Transform(d.geom, 4326)), ST_X(ST_Transform(d.geom, 4326))
             FROM csv_counts c JOIN brorebro_municipality m ON m.id = c.mid
-            CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(m.boundary, c.n, c.seed)) d
+            CROSS JOIN LATERAL ST_Dump(ST_GeneratePoints(m.boundary, c.n + 5, c.seed)) d
+            WHERE d.path[1] <= c.n
             ORDER BY 1
             """
         )
