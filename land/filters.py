@@ -26,6 +26,7 @@ SORTS = {
     "area_asc": (_("Smallest first"), ["area_m2", "pk"]),
     "price_asc": (_("Lowest price first"), [F("price_sek_per_m2").asc(nulls_last=True), "pk"]),
     "name": (_("Name A–Ö"), ["name", "pk"]),
+    "distance": (_("Nearest first (choose a kind of place)"), ["landmark_distance_m", "pk"]),
 }
 
 
@@ -78,6 +79,8 @@ class LandSearchForm(forms.Form):
             self.add_error("within_km", _("Give the distance in km to the chosen kind of place."))
         if km is not None and not kind and "landmark_kind" not in self.errors:
             self.add_error("landmark_kind", _("Choose the kind of place the distance is measured to."))
+        if data.get("sort") == "distance" and not kind and "landmark_kind" not in self.errors:
+            self.add_error("sort", _("Sorting by distance needs a kind of place and a distance."))
         low, high = data.get("area_min_ha"), data.get("area_max_ha")
         if low is not None and high is not None and low > high:
             self.add_error("area_max_ha", _("The largest area must be at least the smallest area."))
@@ -227,12 +230,14 @@ class LandPlotFilterSet(django_filters.FilterSet):
         kind = self.form.cleaned_data.get("landmark_kind")
         if not kind:
             return queryset
-        return queryset.near_landmark(kind, float(value) * 1000)
+        return queryset.near_landmark(kind, float(value) * 1000).with_distance_to(kind)
 
     def filter_bbox(self, queryset, name, value):
         return queryset.filter(geom__intersects=value)
 
     def filter_sort(self, queryset, name, value):
+        if value == "distance" and "landmark_distance_m" not in queryset.query.annotations:
+            return queryset  # the form has already explained why
         return queryset.order_by(*SORTS[value][1])
 
     # --- for the page

@@ -22,7 +22,19 @@ from django.contrib.gis.db.models.functions import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Exists, F, FloatField, OuterRef, Q, Sum, Value, Window
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Cast, RowNumber
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -247,6 +259,23 @@ class LandPlotQuerySet(ListingQuerySet):
         """
         nearby = Landmark.objects.filter(kind=kind, location__dwithin=(OuterRef("geom"), metres))
         return self.filter(Exists(nearby))
+
+    def with_distance_to(self, kind: str) -> LandPlotQuerySet:
+        """Annotate `landmark_distance_m`: metres from the plot to the nearest landmark of `kind`.
+
+        A correlated MIN() rather than ORDER BY … LIMIT 1, which SQLite cannot correlate.
+        """
+        plot_geom = ExpressionWrapper(
+            OuterRef("geom"), output_field=models.MultiPolygonField(srid=settings.SRID)
+        )
+        nearest = (
+            Landmark.objects.filter(kind=kind)
+            .annotate(_d=Cast(Distance("location", plot_geom), FloatField()))
+            .values("kind")
+            .annotate(_min=Min("_d"))
+            .values("_min")
+        )
+        return self.annotate(landmark_distance_m=Subquery(nearest, output_field=FloatField()))
 
     def for_map(self, *, centroids: bool, tolerance_m: float = 0):
         """Rows for a GeoJSON map layer, the geometry transformed to WGS84 in the database.

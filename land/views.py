@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
 from land.filters import LandPlotFilterSet
-from land.models import Landmark, LandPlot
+from land.models import Landmark, LandmarkKind, LandPlot
 
 # At or below this zoom a plot is drawn as a point: polygons would be specks.
 CENTROID_MAX_ZOOM = 9
@@ -50,7 +50,10 @@ def _wants_partial(request) -> bool:
 def search(request):
     filterset = _filterset(request)
     page = totals = None
+    near_kind = ""
     if filterset.is_valid():
+        kind = filterset.form.cleaned_data.get("landmark_kind")
+        near_kind = LandmarkKind(kind).label if kind else ""
         # As on the premises search: with an invalid parameter the page shows the
         # problems and no results, rather than results for a search nobody asked for.
         plots = filterset.qs
@@ -61,6 +64,7 @@ def search(request):
         "form": filterset.form,
         "page": page,
         "totals": totals,
+        "near_kind": near_kind,
         "geojson_url": reverse("land_api:geojson"),
         "export_url": reverse("land:export"),
     }

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from brorebro.templatetags.portal import num
+
 register = template.Library()
+
+
+@register.filter
+def km(metres):
+    """Metres as kilometres with one decimal, formatted for the language (2,3 in sv)."""
+    if metres in (None, ""):
+        return ""
+    return num(float(metres) / 1000, 1)
 
 
 @register.simple_tag

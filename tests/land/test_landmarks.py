@@ -80,3 +80,32 @@ def test_detail_page_shows_the_distances_in_km(client, terminal, spread):
     html = client.get(f"/sv/land/{spread[4.5].pk}/").content.decode()
     assert "Kombiterminal" in html
     assert "4,5" in html
+
+
+def test_nearest_first_sorts_by_distance_and_the_list_shows_it(client, terminal, spread):
+    response = client.get("/sv/land/?landmark_kind=rail_terminal&within_km=10&sort=distance")
+    assert [p.name for p in response.context["page"].object_list] == ["2 km", "4.5 km", "9 km"]
+    html = response.content.decode()
+    assert "2,0 km till närmaste kombiterminal" in html
+    assert "4,5 km till närmaste kombiterminal" in html
+    html = client.get("/en/land/?landmark_kind=rail_terminal&within_km=10&sort=distance").content.decode()
+    assert "4.5 km to the nearest intermodal rail terminal" in html
+
+
+def test_with_distance_to_is_the_nearest_of_the_kind(terminal, spread, landmark_factory):
+    landmark_factory(
+        kind="rail_terminal",
+        name="Närmare",
+        location=Point(OREBRO_E + 9300 + 1000, OREBRO_N + 150, srid=3006),
+    )
+    distances = {p.name: p.landmark_distance_m for p in LandPlot.objects.with_distance_to("rail_terminal")}
+    assert distances == {
+        "2 km": pytest.approx(2000),
+        "4.5 km": pytest.approx(4500),
+        "9 km": pytest.approx(1000),
+    }
+
+
+def test_sorting_by_distance_needs_a_kind_of_place(client, spread):
+    response = client.get("/sv/land/?sort=distance")
+    assert "sort" in response.context["form"].errors
