@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 # Generous for a loaded 2-core CI machine, short enough that a hang fails quickly.
 TIMEOUT_MS = 15_000
+SLOW_DEMO_SECONDS = 15
 
 
 @pytest.fixture(scope="session")
@@ -94,8 +96,12 @@ def demo(transactional_db):
         started = time.monotonic()
         load_demo(*app_names)
         elapsed = time.monotonic() - started
-        # Paid once per browser test: if it gets slow, the whole suite does, so say so loudly.
-        assert elapsed < 30, f"loading the demo data of {app_names or 'every app'} took {elapsed:.1f}s"
+        # Paid once per browser test: if it gets slow, the whole suite does, so say so loudly
+        # (a warning, not a failure: a busy CI machine must not make the suite flaky).
+        if elapsed > SLOW_DEMO_SECONDS:
+            warnings.warn(
+                f"loading the demo data of {app_names or 'every app'} took {elapsed:.1f}s", stacklevel=2
+            )
         return elapsed
 
     return load
