@@ -11,11 +11,10 @@ import os
 import time
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.helpers import load_demo
+from tests.e2e.helpers import block_foreign, load_demo
 
 CHROMIUM = Path(os.environ.get("BROREBRO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -26,7 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 # Generous for a loaded 2-core CI machine, short enough that a hang fails quickly.
 TIMEOUT_MS = 15_000
 SLOW_DEMO_SECONDS = 15
@@ -44,14 +42,6 @@ def browser():
         browser.close()
 
 
-def _block_foreign(route):
-    host = urlsplit(route.request.url).hostname or ""
-    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
-
-
 class PageErrors(list):
     """JavaScript errors and CSP violations seen by the page, for assertions."""
 
@@ -64,7 +54,7 @@ def context(browser, live_server):
         viewport={"width": 1280, "height": 900},
     )
     ctx.set_default_timeout(TIMEOUT_MS)
-    ctx.route("**/*", _block_foreign)
+    ctx.route("**/*", block_foreign)
     yield ctx
     ctx.close()
 

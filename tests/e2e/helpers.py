@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -70,3 +72,12 @@ def load_demo(*app_names: str) -> None:
         if command not in available:
             pytest.skip(f"{command} does not exist yet: the {app} app has not landed")
         call_command(command, verbosity=0)
+
+
+def block_foreign(route):
+    """Route handler: only the live server is reachable (no tiles, nothing from the internet)."""
+    host = urlsplit(route.request.url).hostname or ""
+    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()

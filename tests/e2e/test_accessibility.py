@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import assert_no_js_errors, axe_violations, format_violations
+from tests.e2e.helpers import assert_no_js_errors, axe_violations, block_foreign, format_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -187,3 +187,35 @@ def test_premises_search_works_with_the_keyboard_alone(page, demo):
     page.wait_for_url(re.compile(re.escape(focused["href"]) + "$"))
     assert page.locator("h1").is_visible()
     assert_no_js_errors(page)
+
+
+def test_premises_search_on_a_small_screen(browser, live_server, demo):
+    """A phone: the list comes first, the map opens with a button that says what it does."""
+    demo("premises")
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    context.route("**/*", block_foreign)
+    try:
+        page = context.new_page()
+        page.goto("/sv/premises/")
+        page.wait_for_load_state("networkidle")
+        toggle = page.locator("button.map-toggle")
+        assert toggle.count() == 1, "no button to show the map on a small screen"
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("#premises-map").is_visible()
+        # No horizontal scrolling at 390 px (WCAG 1.4.10 reflow).
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
+        violations = axe_violations(page)
+        assert not violations, format_violations(page.url + " (390 px wide)", violations)
+
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert page.locator("#premises-map").is_visible()
+        page.wait_for_selector("#premises-map .leaflet-marker-icon")
+    finally:
+        context.close()
