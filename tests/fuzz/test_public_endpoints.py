@@ -17,6 +17,7 @@ import importlib
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -195,3 +196,42 @@ def test_fuzzed_parameters_are_exactly_what_the_endpoints_read(endpoint, sources
     assert fuzzed == read, (
         f"{endpoint}: not fuzzed {sorted(read - fuzzed)}, no longer read {sorted(fuzzed - read)}"
     )
+
+
+INQUIRY_FIELDS = ["name", "company", "email", "phone", "message", "consent", "website"]
+form_values = st.one_of(
+    values,
+    st.text(min_size=4000, max_size=6000),  # longer than the message limit
+    st.emails().map(str),
+    st.sampled_from(["on", "true", "1", "ja@example.se", "a@b", "@", "x@y.z" * 50]),
+)
+
+
+@pytest.mark.parametrize("app,model_name", [("premises", "Premises"), ("land", "LandPlot")])
+def test_no_inquiry_form_input_gives_a_server_error(demo_data, db, client, app, model_name):
+    """The one public POST: the inquiry form on every listing (CSRF is tested in tests/faults)."""
+    from django.apps import apps
+
+    listing = apps.get_model(app, model_name).objects.visible().first()
+    assert listing is not None
+    url = listing.get_absolute_url()
+
+    valid = {"name": "Ada", "email": "ada@example.se", "message": "Hej!", "consent": "on"}
+
+    @HYPOTHESIS
+    @given(
+        keep=st.sets(st.sampled_from(sorted(valid))),
+        fields=st.lists(st.tuples(st.sampled_from(INQUIRY_FIELDS), form_values), max_size=8),
+    )
+    def check(keep, fields):
+        # Start from a valid inquiry so odd values also reach the saving and mailing code.
+        data = [(name, valid[name]) for name in sorted(keep)] + fields
+        cache.clear()  # the per-IP rate limit would otherwise refuse all but the first few
+        with transaction.atomic():
+            response = client.post(
+                url, data=urlencode(data), content_type="application/x-www-form-urlencoded"
+            )
+        assert response.status_code < 500, f"POST {url} {data!r} answered {response.status_code}"
+        assert response.status_code in (200, 302)
+
+    check()
