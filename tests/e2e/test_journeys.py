@@ -73,12 +73,20 @@ def premises_filter_choice():
 def test_company_finds_premises_on_the_map_and_sends_an_inquiry(page, demo, context):
     demo("premises")
     Inquiry = apps.get_model("brorebro", "Inquiry")
+    Premises = apps.get_model("premises", "Premises")
     code, kind, area_min, expected = premises_filter_choice()
     assert expected >= 1
 
     page.goto("/sv/")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Lediga lokaler").click()
     page.wait_for_url(re.compile(r"/sv/premises/$"))
+    # Unfiltered, the whole county: numbered clusters that must add up to every hit.
+    everything = number_in(page.locator("#result-count").inner_text())
+    assert everything == Premises.objects.visible().count()
+    on_map = poll(lambda: page.evaluate(MARKER_SUM_JS), everything)
+    assert on_map == everything, (
+        f"{everything} premises but the map's markers and clusters add up to {on_map}"
+    )
 
     page.check(f"input[name=municipality][value='{code}']")
     page.check(f"input[name=kind][value='{kind}']")
@@ -88,6 +96,7 @@ def test_company_finds_premises_on_the_map_and_sends_an_inquiry(page, demo, cont
 
     hits = number_in(page.locator("#result-count").inner_text())
     assert hits == expected, f"the page says {hits} hits, the database {expected}"
+    assert hits < everything
     assert f"municipality={code}" in page.url and f"area_min={area_min}" in page.url
     on_map = poll(lambda: page.evaluate(MARKER_SUM_JS), hits)
     assert on_map == hits, f"{hits} hits but the markers and clusters on the map add up to {on_map}"
