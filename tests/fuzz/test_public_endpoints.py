@@ -14,7 +14,7 @@ request runs in a savepoint so a database error cannot poison the next example.
 from __future__ import annotations
 
 import importlib
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -57,6 +57,9 @@ ENDPOINTS = {
     "land-detail": ("/{lang}/land/{id}/", []),
     "skills-programme": ("/{lang}/skills/programmes/{id}/", []),
     "media": ("/media/{path}", []),
+    # Django's own public pages that read a parameter.
+    "set-language": ("/i18n/setlang/", ["next", "language"]),
+    "admin-login": ("/admin/login/", ["next"]),
 }
 
 # Values that are valid somewhere, so examples also get past validation into the queries.
@@ -67,6 +70,7 @@ PLAUSIBLE = [
     "fibre", "rail", "airport", "motorway", "it", "care", "visitor", "ongoing", "planned", "bygglov",
     "1", "2", "5", "10", "12", "18", "20", "500", "2023", "2025", "2027-01-31",
     "14.9,59.1,15.4,59.4", "15.0,59.0,15.5,59.5", "10,55,25,69", "59.2741,15.2066", "on", "true", "1",
+    "sv", "en", "/sv/premises/", "//evil.example", "https://evil.example/", "/admin/",
 ]  # fmt: skip
 NASTY = [
     "", " ", "\x00", "\t\r\n", "\u202e", "\ufeff", "NaN", "nan", "-nan", "inf", "-inf", "Infinity",
@@ -159,6 +163,12 @@ def test_no_parameter_value_gives_a_server_error(demo_data, db, client, name):
         url = f"{path}?{query}" if query else path
         response, body = fetch(client, url)
         assert response.status_code < 500, f"GET {url} answered {response.status_code}: {body[:300]!r}"
+        if 300 <= response.status_code < 400:
+            # No open redirects: whatever `next` says, a redirect stays on this site.
+            target = urlsplit(response["Location"])
+            assert target.netloc in ("", "testserver"), (
+                f"GET {url} redirects off-site to {response['Location']}"
+            )
 
     check()
 
