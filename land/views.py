@@ -12,7 +12,7 @@ import math
 
 from django import forms
 from django.conf import settings
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -23,11 +23,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
+from brorebro.spatial import point_clusters
 from land.filters import LandPlotFilterSet
 from land.models import Landmark, LandmarkKind, LandPlot
 
 # At or below this zoom a plot is drawn as a point: polygons would be specks.
 CENTROID_MAX_ZOOM = 9
+# More dots than this at a centroid zoom are grouped into numbered clusters.
+MAX_POINTS = 300
 # Metres per screen pixel at zoom 0 at the county's latitude (59.3°N), for 256 px tiles.
 METRES_PER_PIXEL_Z0 = 156543.03 * math.cos(math.radians(59.3))
 
@@ -140,6 +143,35 @@ class MapOptionsForm(forms.Form):
         return round(METRES_PER_PIXEL_Z0 / 2**zoom, 2)
 
 
+def _plot_feature(row: dict, url_pattern: str) -> dict:
+    price = row["price_sek_per_m2"]
+    return {
+        "type": "Feature",
+        "id": row["pk"],
+        "geometry": json.loads(row["geometry_json"]),
+        "properties": {
+            "id": row["pk"],
+            "external_ref": row["external_ref"],
+            "municipality_code": row["municipality__code"],
+            "name": row["name"],
+            "area_name": row["area_name"],
+            "area_m2": row["area_m2"],
+            "purposes": row["purposes"],
+            "price_sek_per_m2": float(price) if price is not None else None,
+            "plan_status": row["plan_status"],
+            "url": url_pattern.format(row["pk"]),
+        },
+    }
+
+
+def _cluster_feature(cell: dict) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(cell["lon"], 6), round(cell["lat"], 6)]},
+        "properties": {"cluster": True, "count": cell["count"]},
+    }
+
+
 @require_GET
 def geojson(request):
     filterset = _filterset(request)
@@ -147,36 +179,39 @@ def geojson(request):
     if not filterset.is_valid() or not options.is_valid():
         errors = {**filterset.error_messages, **{k: [str(m) for m in v] for k, v in options.errors.items()}}
         return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
-    rows = filterset.qs.for_map(centroids=options.centroids(), tolerance_m=options.tolerance_m())
+    queryset = filterset.qs
     with translation.override(options.cleaned_data.get("lang") or translation.get_language()):
         # One reverse() for all features: the URL differs only in the id.
         url_pattern = reverse("land:detail", args=[987654321]).replace("987654321", "{}")
-    features = [
-        {
-            "type": "Feature",
-            "id": row["pk"],
-            "geometry": json.loads(row["geometry_json"]),
-            "properties": {
-                "id": row["pk"],
-                "external_ref": row["external_ref"],
-                "municipality_code": row["municipality__code"],
-                "name": row["name"],
-                "area_name": row["area_name"],
-                "area_m2": row["area_m2"],
-                "purposes": row["purposes"],
-                "price_sek_per_m2": float(row["price_sek_per_m2"])
-                if row["price_sek_per_m2"] is not None
-                else None,
-                "plan_status": row["plan_status"],
-                "url": url_pattern.format(row["pk"]),
-            },
-        }
-        for row in rows
-    ]
+    centroids = options.centroids()
+    clustered = False
+    if centroids:
+        rows = list(queryset.for_map(centroids=True)[: MAX_POINTS + 1])
+        clustered = len(rows) > MAX_POINTS
+    else:
+        rows = queryset.for_map(centroids=False, tolerance_m=options.tolerance_m())
+    if clustered:
+        # Too many dots for a zoomed-out map: group them into cells in the database,
+        # so the response stays small however many plots match.
+        spots = queryset.annotate(_spot=PointOnSurface("geom"))
+        cells = point_clusters(spots, "_spot", options.cleaned_data["zoom"])
+        single = [cell["pk"] for cell in cells if cell["count"] == 1]
+        by_pk = (
+            {row["pk"]: row for row in queryset.filter(pk__in=single).for_map(centroids=True)}
+            if single
+            else {}
+        )
+        features = [
+            _plot_feature(by_pk[cell["pk"]], url_pattern) if cell["count"] == 1 else _cluster_feature(cell)
+            for cell in cells
+        ]
+    else:
+        features = [_plot_feature(row, url_pattern) for row in rows]
     body = {
         "type": "FeatureCollection",
-        "count": len(features),
-        "geometry": "point" if options.centroids() else "polygon",
+        "count": sum(f["properties"].get("count", 1) for f in features),
+        "clustered": clustered,
+        "geometry": "point" if centroids else "polygon",
         "features": features,
     }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})

@@ -53,15 +53,21 @@
         return { color: "#0b4f6c", weight: 2, fillColor: "#1d7f5b", fillOpacity: 0.45 };
       },
       pointToLayer: function (feature, latlng) {
+        if (feature.properties.cluster) {
+          return BrMap.clusterMarker(map, latlng, feature.properties.count, data.textCluster);
+        }
         return L.circleMarker(latlng, {
           radius: 7, color: "#ffffff", weight: 2, fillColor: "#0b4f6c", fillOpacity: 0.95,
         });
       },
       onEachFeature: function (feature, shape) {
+        if (feature.properties.cluster) { return; }
         shape.bindPopup(popup(feature.properties));
         shape.bindTooltip(feature.properties.name);
       },
     }).addTo(layer);
+    element.dataset.count = collection.count;
+    element.dataset.clustered = collection.clustered ? "1" : "0";
     if (!fitted && collection.count > 0) {
       fitted = true;
       map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false });
@@ -70,8 +76,9 @@
 
   function load() {
     var zoom = map.getZoom();
-    // Polygons are re-simplified per zoom level; points do not change below the threshold.
-    var key = zoom <= CENTROID_MAX_ZOOM ? "points" : "z" + zoom;
+    // Polygons are re-simplified per zoom level; dots stay dots below the threshold
+    // unless the server grouped them into clusters, which are recomputed per zoom.
+    var key = zoom <= CENTROID_MAX_ZOOM && element.dataset.clustered === "0" ? "points" : "z" + zoom;
     if (key === lastKey) { return; }
     lastKey = key;
     var query = (data.query || "?").replace(/^\?/, "");

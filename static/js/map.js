@@ -52,5 +52,17 @@
     });
   }
 
-  window.BrMap = { create: create, bboxParam: bboxParam, clusterIcon: clusterIcon };
+  /* A keyboard-operable marker for a server-side cluster; activating it zooms in. */
+  function clusterMarker(map, latlng, count, label) {
+    var text = count + " " + (label || "");
+    var marker = L.marker(latlng, { icon: clusterIcon(count), title: text, alt: text, keyboard: true });
+    marker.on("click keypress", function () {
+      map.setView(latlng, Math.min(map.getZoom() + 2, 18));
+    });
+    return marker;
+  }
+
+  window.BrMap = {
+    create: create, bboxParam: bboxParam, clusterIcon: clusterIcon, clusterMarker: clusterMarker,
+  };
 })();

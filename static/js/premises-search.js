@@ -60,25 +60,13 @@
     return box;
   }
 
-  function clusterMarker(feature, latlng) {
-    var count = feature.properties.count;
-    var marker = L.marker(latlng, {
-      icon: BrMap.clusterIcon(count),
-      title: count + " " + data.textCluster,
-      alt: count + " " + data.textCluster,
-      keyboard: true,
-    });
-    marker.on("click keypress", function () {
-      map.setView(latlng, Math.min(map.getZoom() + 2, 18));
-    });
-    return marker;
-  }
-
   function draw(collection) {
     layer.clearLayers();
     L.geoJSON(collection, {
       pointToLayer: function (feature, latlng) {
-        if (feature.properties.cluster) { return clusterMarker(feature, latlng); }
+        if (feature.properties.cluster) {
+          return BrMap.clusterMarker(map, latlng, feature.properties.count, data.textCluster);
+        }
         var marker = L.marker(latlng, { title: feature.properties.title, alt: feature.properties.title });
         marker.bindPopup(popup(feature.properties));
         return marker;

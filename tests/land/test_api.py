@@ -174,3 +174,32 @@ def test_csv_rejects_invalid_parameters_with_400(client, two_plots):
     response = client.get("/sv/land/export.csv?price_max=cheap")
     assert response.status_code == 400
     assert "price_max" in response.content.decode()
+
+
+def test_geojson_groups_many_dots_into_clusters_whose_counts_add_up(
+    client, plot_factory, orebro, monkeypatch
+):
+    monkeypatch.setattr("land.views.MAX_POINTS", 3)
+    plots = [plot_factory(municipality=orebro) for _ in range(5)]  # within 5 km of each other
+    body = client.get(f"{GEOJSON}?zoom=6").json()
+    assert body["clustered"] is True
+    assert body["count"] == 5
+    clusters = [f for f in body["features"] if f["properties"].get("cluster")]
+    assert (
+        clusters
+        and sum(f["properties"]["count"] for f in clusters) + (len(body["features"]) - len(clusters)) == 5
+    )
+    # Close up the same plots are polygons again, never clusters.
+    close = client.get(f"{GEOJSON}?zoom=14").json()
+    assert close["clustered"] is False
+    assert {f["properties"]["id"] for f in close["features"]} == {p.pk for p in plots}
+
+
+def test_geojson_clusters_keep_a_fixed_query_count(
+    client, plot_factory, orebro, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("land.views.MAX_POINTS", 3)
+    for _ in range(8):
+        plot_factory(municipality=orebro)
+    with django_assert_max_num_queries(4):
+        assert client.get(f"{GEOJSON}?zoom=6").json()["count"] == 8
