@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from surveys.models import PublishedResult
-from surveys.nki import SURVEY_SOURCE, TOTAL, compute, grade
-from surveys.trends import decimal1
+from surveys.nki import REGION, SURVEY_SOURCE, TOTAL, compute, grade
+from surveys.trends import decimal1, decimal_from_tenths
 
 COLUMNS = ["year", "area_code", "authority_area", "nki", "n", "ci_low", "ci_high", "grade", "source"]
 
@@ -16,6 +17,12 @@ def _text(value) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
+@lru_cache(maxsize=8192)
+def _tenths_text(count: int) -> str:
+    """_text(decimal1(x)) for a value already rounded to `count` tenths (cached: values recur)."""
+    return _text(decimal_from_tenths(count))
+
+
 def export_rows(
     year: int | None = None, area_code: str = "", authority_area: str = ""
 ) -> Iterator[list[str]]:
@@ -23,28 +30,40 @@ def export_rows(
 
     Suppressed units keep their n and lose value, interval and grade, as on the pages.
     """
-    results = compute(years=[year] if year else None)
+    # A municipality's rows need only its own responses (and the region's, which
+    # compute() always includes); "region" or an official code needs no municipality.
+    codes = None if not area_code else ((area_code,) if area_code != REGION else ())
+    results = compute(years=[year] if year else None, codes=codes)
     order = {a.slug: a.order for a in results.areas}
+    # One sort at the end. Its key ends in a tie-breaker that gives the order the
+    # export has always had: survey units before official figures with an equal key,
+    # units as NkiResults.rows() orders them (by area position, total first), official
+    # figures in the order of their query.
+    position = {a.slug: i for i, a in enumerate(results.areas, start=1)}
     rows: list[tuple[tuple, list[str]]] = []
-    for unit in results.rows():
+    for unit in results:
+        slug = unit.area_slug
         if area_code and unit.area_code != area_code:
             continue
-        if authority_area and unit.area_slug != authority_area:
+        if authority_area and slug != authority_area:
             continue
+        # The same rounding as decimal1() on the pages, in integers (see nki.Estimate).
         estimate = unit.estimate
-        ci = estimate.public_ci
+        value, low, high, grade_slug = estimate.public_tenths()
         cells = [
             str(unit.year),
             unit.area_code,
-            unit.area_slug,
-            _text(None if estimate.suppressed else decimal1(estimate.mean)),
+            slug,
+            "" if value is None else _tenths_text(value),
             str(estimate.n),
-            _text(decimal1(ci[0])) if ci else "",
-            _text(decimal1(ci[1])) if ci else "",
-            estimate.public_grade or "",
+            "" if low is None else _tenths_text(low),
+            "" if high is None else _tenths_text(high),
+            grade_slug or "",
             SURVEY_SOURCE,
         ]
-        rows.append(((unit.year, unit.area_code, order.get(unit.area_slug, -1), SURVEY_SOURCE), cells))
+        rows.append(
+            ((unit.year, unit.area_code, order.get(slug, -1), SURVEY_SOURCE, 0, position.get(slug, 0)), cells)
+        )
 
     published = PublishedResult.objects.select_related("authority_area")
     if year:
@@ -55,7 +74,7 @@ def export_rows(
         published = published.filter(authority_area__isnull=True)
     elif authority_area:
         published = published.filter(authority_area__slug=authority_area)
-    for result in published:
+    for i, result in enumerate(published):
         slug = result.authority_area.slug if result.authority_area else TOTAL
         cells = [
             str(result.year),
@@ -68,7 +87,7 @@ def export_rows(
             grade(result.value) or "",
             result.source,
         ]
-        rows.append(((result.year, result.area_code, order.get(slug, -1), result.source), cells))
+        rows.append(((result.year, result.area_code, order.get(slug, -1), result.source, 1, i), cells))
     rows.sort(key=lambda item: item[0])
     for _key, cells in rows:
         yield cells

@@ -10,21 +10,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from surveys import nki
 from surveys.models import PublishedResult, SurveyRound
-from surveys.nki import GRADE_LABELS, REGION, SURVEY_SOURCE, TOTAL, Estimate, NkiResults, grade, round_half_up
+from surveys.nki import GRADE_LABELS, REGION, SURVEY_SOURCE, TOTAL, Estimate, NkiResults, grade, tenths
+
+
+@lru_cache(maxsize=8192)
+def decimal_from_tenths(count: int) -> Decimal:
+    """count / 10 as the Decimal that decimal1 gives (71.3, but 71 for 71.0: from the reduced fraction).
+
+    Cached: the same few thousand values (0.0 to 100.0 and interval ends) recur on every
+    page and in every export row, and a Decimal is immutable.
+    """
+    rounded = Fraction(count, 10)
+    return Decimal(rounded.numerator) / Decimal(rounded.denominator)
+
+
+def _decimal_or_none(count: int | None) -> Decimal | None:
+    return None if count is None else decimal_from_tenths(count)
 
 
 def decimal1(value) -> Decimal | None:
     """A number rounded half-up to one decimal, as a Decimal (None stays None)."""
     if value is None:
         return None
-    rounded = round_half_up(value, 1)
-    return Decimal(rounded.numerator) / Decimal(rounded.denominator)
+    return decimal_from_tenths(tenths(value))
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,7 @@ def point_from_estimate(year: int, estimate: Estimate | None) -> TrendPoint:
     ci = estimate.ci
     return TrendPoint(
         year=year,
-        value=decimal1(estimate.mean),
+        value=_decimal_or_none(estimate.value_tenths),
         exact=estimate.value,
         n=estimate.n,
         ci_low=decimal1(ci[0]) if ci else None,
@@ -159,7 +175,8 @@ def latest_region_figures() -> list[tuple[str, str]]:
     if not rounds:
         return []
     first, last = rounds[0], rounds[-1]
-    results = nki.compute(years={first, last})
+    # Only the region is shown: read member municipalities' responses only.
+    results = nki.compute(years={first, last}, codes=())
     now, then = results.get(last, REGION, TOTAL), results.get(first, REGION, TOTAL)
     latest = point_from_estimate(last, now.estimate if now else None)
     if latest.value is None:
