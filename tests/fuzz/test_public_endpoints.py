@@ -97,7 +97,10 @@ values = st.one_of(
     st.lists(numbers | st.sampled_from(PLAUSIBLE), min_size=2, max_size=6).map(",".join),
 )
 languages = st.sampled_from(["sv", "en"])
-municipality_codes = st.one_of(st.sampled_from(["1880", "1860", "0000", "region", "18"]), st.text(min_size=1))
+municipality_codes = st.one_of(
+    st.sampled_from(["1880", "1860", "0000", "region", "18", "\x00", "18\x0080", "１８８０"]),
+    st.text(min_size=1),
+)
 ids = st.one_of(st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=10**40))
 media_paths = st.one_of(
     st.sampled_from(
@@ -121,6 +124,17 @@ def fetch(client, url: str):
         else:
             body = response.content
     return response, body
+
+
+@pytest.fixture(autouse=True)
+def _database_is_up(monkeypatch):
+    """The database is up while fuzzing, so a DatabaseError is a bug in handling the input.
+
+    Without this, the core's outage probe (brorebro.middleware.database_is_up) would close
+    the connection inside the test transaction, turn the error into a 503 and break every
+    later request; the outage itself is tested in tests/faults/test_outage.py.
+    """
+    monkeypatch.setattr("brorebro.middleware.database_is_up", lambda: True)
 
 
 @pytest.fixture(scope="module")
