@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -166,11 +167,14 @@ class ResponseQuerySet(models.QuerySet):
         # NULL propagates through +, so `raw` is NULL for an incomplete response and
         # COUNT/SUM skip it: no per-row filter needed (about twice as fast on PostgreSQL).
         raw = F("q_total") + F("q_expectations") + F("q_ideal")
+        # On PostgreSQL smallint × smallint is a smallint: r² overflows it (an error)
+        # once r > 181, i.e. on a scale above 60. The cast costs nothing measurable.
+        wide = Cast(raw, IntegerField())
         aggregates = {
             "responses": Count("id"),
             "n": Count(raw),
             "s1": Sum(raw),
-            "s2": Sum(raw * raw),
+            "s2": Sum(wide * wide),
         }
         if factors:
             for name in FACTOR_FIELDS:

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from brorebro.models import Municipality
 from surveys.nki import REGION, TOTAL, compute
 from tests.factories import MunicipalityFactory
 from tests.surveys.factories import respond, same
@@ -99,3 +100,12 @@ def test_pages_show_the_region_without_the_outsider(client, spread):
     html = client.get("/en/nki/?area=serveringstillstand&municipality=1860").content.decode()
     assert "Business Region Örebro: 99.4 in 2025." in html
     assert "28.4" not in html
+
+
+def test_no_members_and_no_codes_is_an_empty_result_not_an_error(db, round2023):
+    outsider = MunicipalityFactory(code="1780", name="Karlstad", slug="karlstad", member=False)
+    respond(round2023, outsider, "bygglov", *same(4, 9))
+    assert not Municipality.objects.filter(member=True).exists()  # nothing to read at all
+    assert len(compute(codes=[])) == 0
+    assert compute(codes=["1780"]).get(2023, "1780", "bygglov").estimate.n == 9
+    assert compute().get(2023, REGION, TOTAL) is None

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from surveys.nki import REGION, Estimate, compute, nki_scale, t_quantile_975
 from surveys.trends import decimal1, point_from_estimate
-from tests.surveys.factories import respond, same
+from tests.surveys.factories import make_round, respond, same
 
 
 def reference(scores: list[int], scale_max: int, offset: int = 3, denominator: int = 3):
@@ -115,3 +115,12 @@ def test_half_up_at_the_boundaries_end_to_end(client, orebro, laxa, round2023):
     assert rows[REGION, "bygglov"]["nki"] == "61.5"
     html = client.get("/en/nki/?area=miljo_halsoskydd&municipality=1860").content.decode()
     assert "71.3" in html and "71.2" not in html
+
+
+def test_a_hundred_point_scale_does_not_overflow_the_sums(orebro):
+    # r = 300 and r² = 90,000: more than a PostgreSQL smallint holds.
+    wide = make_round(2013, scale_max=100)
+    respond(wide, orebro, "bygglov", *same(100, 6), (91, 91, 91))
+    estimate = compute().get(2013, "1880", "bygglov").estimate
+    assert estimate.n == 7
+    assert estimate.mean == (6 * 100 + Fraction(90 * 100, 99)) / 7
