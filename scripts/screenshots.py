@@ -76,7 +76,7 @@ def main(base_url: str, out_dir: str) -> None:
             page.fill("#id_username", username)
             page.fill("#id_password", password)
             page.click("input[type=submit]")
-            page.wait_for_url(re.compile(r"/admin/$"))
+            page.wait_for_url(re.compile(r"^https?://[^/]+/admin/$"))
             # The officer's own premises changelist: only Örebro's listings.
             shoot(page, out, "admin-premises", "/admin/premises/premises/")
         browser.close()

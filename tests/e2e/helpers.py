@@ -21,7 +21,8 @@ def login_admin(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    # Anchored: the login page itself ends in "?next=/admin/".
+    page.wait_for_url(re.compile(r"^https?://[^/]+/admin/$"))
 
 
 def assert_no_js_errors(page) -> None:

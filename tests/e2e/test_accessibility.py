@@ -56,8 +56,9 @@ def _inquiry_errors(list_url: str, pattern: str):
 
     def visit(page, lang):
         _go_first(list_url, pattern)(page, lang)
-        page.locator("section.inquiry button[type=submit]").click()
-        page.wait_for_load_state()
+        # Wait for the new page itself: the old one is already 'loaded'.
+        with page.expect_navigation():
+            page.locator("section.inquiry button[type=submit]").click()
         assert page.locator(".error-summary").count() == 1, "no error summary after an empty inquiry"
 
     return visit
@@ -186,6 +187,18 @@ def test_premises_search_works_with_the_keyboard_alone(page, demo):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(focused["href"]) + "$"))
     assert page.locator("h1").is_visible()
+
+    # And the inquiry, still without a mouse: the honeypot field must not be in the way.
+    for name, text in [("name", "Kim Tangentbord"), ("email", "kim@example.se"), ("message", "Visning?")]:
+        _tab_to(page, lambda f, name=name: f["name"] == name, f"the inquiry field {name}")
+        page.keyboard.type(text)
+    _tab_to(page, lambda f: f["name"] == "consent", "the consent checkbox")
+    page.keyboard.press("Space")
+    _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit", "the send button")
+    # Wait for the new page itself: the old one is already 'loaded'.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".notice-success").count() == 1, "the inquiry sent by keyboard was not confirmed"
     assert_no_js_errors(page)
 
 

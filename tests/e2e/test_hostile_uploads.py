@@ -59,8 +59,9 @@ def test_officer_cannot_upload_fake_svg_or_oversized_photos(page, demo, settings
         prefix = file_input.get_attribute("name").rsplit("-", 1)[0]
         file_input.set_input_files(files=[upload])
         page.fill(f"[name='{prefix}-alt_text_sv']", "Entrén")
-        page.locator("input[name=_continue]").first.click()
-        page.wait_for_load_state()
+        # Wait for the new page itself: the old one is already 'loaded'.
+        with page.expect_navigation():
+            page.locator("input[name=_continue]").first.click()
         errors = page.locator(".errorlist").all_inner_texts()
         image_errors = [
             e

@@ -112,8 +112,9 @@ def test_company_finds_premises_on_the_map_and_sends_an_inquiry(page, demo, cont
     page.fill("#id_email", "greta@etablering.example.se")
     page.fill("#id_message", "Vi söker lokal från årsskiftet. <b>Går det?</b>")
     page.check("#id_consent")
-    page.get_by_role("button", name="Skicka förfrågan").click()
-    page.wait_for_load_state()
+    # Wait for the new page itself: the old one is already 'loaded'.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Skicka förfrågan").click()
     assert page.get_by_text("Tack!").first.is_visible()
     assert_no_js_errors(page)
 
@@ -203,8 +204,9 @@ def test_officer_creates_publishes_and_finds_premises_and_is_refused_elsewhere(p
     page.fill("#id_rent_sek_per_m2_year", "1450")
     page.fill("#id_contact_name", "Olle Officer")
     page.fill("#id_contact_email", "olle@orebro.example.se")
-    page.locator("input[name=_save]").first.click()
-    page.wait_for_load_state()
+    # Wait for the new page itself: the old one is already 'loaded'.
+    with page.expect_navigation():
+        page.locator("input[name=_save]").first.click()
     errors = page.locator(".errornote, .errorlist").all_inner_texts()
     assert not errors, f"the admin refused the premises: {errors}"
 
@@ -218,8 +220,9 @@ def test_officer_creates_publishes_and_finds_premises_and_is_refused_elsewhere(p
     page.goto("/admin/premises/premises/")
     page.check(f"input[name=_selected_action][value='{created.pk}']")
     page.select_option("select[name=action]", "publish_listings")
-    page.locator("button[name=index]").first.click()
-    page.wait_for_load_state()
+    # Wait for the new page itself: the old one is already 'loaded'.
+    with page.expect_navigation():
+        page.locator("button[name=index]").first.click()
     assert Premises.objects.visible().filter(pk=created.pk).exists()
 
     # Visitors find it in the public search.
