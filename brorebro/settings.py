@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "brorebro.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "brorebro.middleware.RejectNulBytesMiddleware",
     "brorebro.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -125,6 +126,9 @@ DATABASES = {
 }
 if _db_scheme == "postgis":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    # PostGIS functions are costed high, so the planner JIT-compiles short map queries with
+    # LLVM on every request, which costs more than the query (bench/RESULTS.md).
+    DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 else:
     # An in-memory test database lets pytest-xdist workers run side by side.
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
@@ -138,6 +142,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
     )
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASE_ROUTERS = ["brorebro.routers.ReplicaRouter"]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
