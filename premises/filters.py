@@ -85,6 +85,7 @@ class PremisesFilterSet(filters.FilterSet):
         help_text=_("For example a street, a town or a word such as “lager”."),
     )
     municipality = filters.MultipleChoiceFilter(
+        distinct=False,  # no join here can repeat a row; DISTINCT would sort every column
         label=_("Municipality"),
         field_name="municipality__code",
         widget=forms.CheckboxSelectMultiple,
@@ -92,6 +93,7 @@ class PremisesFilterSet(filters.FilterSet):
         error_messages={"invalid_choice": _("“%(value)s” is not a municipality code in the county.")},
     )
     kind = filters.MultipleChoiceFilter(
+        distinct=False,  # no join here can repeat a row; DISTINCT would sort every column
         label=_("Type of premises"),
         choices=Kind.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -142,6 +144,7 @@ class PremisesFilterSet(filters.FilterSet):
         error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2027-01-31.")},
     )
     amenity = filters.MultipleChoiceFilter(
+        distinct=False,  # no join here can repeat a row; DISTINCT would sort every column
         label=_("Must have"),
         choices=Amenity.choices,
         method="filter_amenities",

@@ -5,8 +5,9 @@ The collection always covers the whole filtered set, not one page of it, and its
 a point with its facts. Beyond that, or when the map is zoomed out, hits are
 grouped into grid cells in the database (`brorebro.spatial.point_clusters`): a cell
 with one hit is still a full point, a cell with more is `{"cluster": true, "count": n}`.
-The cell counts add up to `count`, and the response stays small whatever the hits.
-It costs at most three queries (points; or clusters and the single points among them).
+The cell counts add up to `count`. With `view` (what the map shows) the response stays
+small however many premises match. It costs at most four queries (points; or clusters,
+inside and outside the view, and the single points among them).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ MAX_POINTS = 300
 CLUSTER_BELOW_ZOOM = 12
 # When a caller gives no zoom but there are too many hits for points: the county view.
 DEFAULT_CLUSTER_ZOOM = 8
+# Cells outside the part of the map on screen: a few, about 140 km across.
+OUTSIDE_VIEW_ZOOM = 5
 PROPERTIES = (
     "id",
     "external_ref",
@@ -63,8 +66,23 @@ def _cluster(cell: dict) -> dict:
     }
 
 
-def feature_collection(queryset, zoom: int | None, detail_url: str) -> dict:
-    """`detail_url` is the absolute URL of the detail page of premises 0, a template for the rest."""
+def _cells(queryset, zoom: int, view) -> list[dict]:
+    """Cluster cells of the whole set; with a `view`, fine inside it and coarse outside it."""
+    if view is None or zoom <= OUTSIDE_VIEW_ZOOM:
+        return point_clusters(queryset, "location", zoom)
+    return point_clusters(queryset.filter(location__within=view), "location", zoom) + point_clusters(
+        queryset.exclude(location__within=view), "location", OUTSIDE_VIEW_ZOOM
+    )
+
+
+def feature_collection(queryset, zoom: int | None, detail_url: str, view=None) -> dict:
+    """The map data of `queryset`.
+
+    `detail_url` is the absolute URL of the detail page of premises 0, a template for the
+    rest. `view` (a polygon in settings.SRID, optional) is the part of the map on screen:
+    when hits are clustered, cells are fine there and coarse elsewhere, so the size of the
+    response depends on the screen, not on how many premises match or how far they spread.
+    """
     features: list[dict] = []
     clustered = zoom is not None and zoom < CLUSTER_BELOW_ZOOM
     if not clustered:
@@ -74,7 +92,7 @@ def feature_collection(queryset, zoom: int | None, detail_url: str) -> dict:
         else:
             clustered = True
     if clustered:
-        cells = point_clusters(queryset, "location", zoom if zoom is not None else DEFAULT_CLUSTER_ZOOM)
+        cells = _cells(queryset, zoom if zoom is not None else DEFAULT_CLUSTER_ZOOM, view)
         single = [cell["pk"] for cell in cells if cell["count"] == 1]
         points = {row["id"]: row for row in _point_rows(queryset.filter(pk__in=single))} if single else {}
         features = [

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import connections
 from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -140,7 +141,9 @@ class PremisesQuerySet(ListingQuerySet):
         )
 
     def newest_first(self) -> PremisesQuerySet:
-        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        # Published listings always have published_at (Listing.save), so no NULLS LAST is
+        # needed, and the ORDER BY matches premises_newest_idx on both databases.
+        return self.order_by("-published_at", "-pk")
 
     def for_cards(self) -> PremisesQuerySet:
         """What a result card shows, in a fixed number of queries: municipality and first photo."""
@@ -244,7 +247,14 @@ class Premises(Listing):
             models.Index(fields=["area_min_m2", "area_max_m2"], name="premises_area_idx"),
             models.Index(fields=["rent_sek_per_m2_year"], name="premises_rent_idx"),
             models.Index(fields=["price_sek"], name="premises_price_idx"),
-            models.Index(fields=["-published_at"], name="premises_published_idx"),
+            # Exactly the "newest" ORDER BY, so the first page is read off the index.
+            models.Index(fields=["-published_at", "-id"], name="premises_newest_idx"),
+            # Exactly the expression that ListingQuerySet.visible() compares with the cutoff.
+            models.Index(
+                Coalesce("confirmed_at", "published_at", "created_at"),
+                condition=Q(status=PremisesStatus.PUBLISHED),
+                name="premises_visible_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -14,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.spatial import ST_X, ST_Y
+from brorebro.spatial import ST_X, ST_Y, BBoxField
 from premises.export import csv_rows
 from premises.filters import PremisesFilterSet
 from premises.geojson import feature_collection
@@ -60,30 +62,37 @@ def search(request):
     return response
 
 
+ZOOM_MESSAGE = gettext_lazy("The zoom level must be a whole number from 0 to 20.")
+
+
+class MapForm(forms.Form):
+    """How the map asks (not what it asks for): zoom level and the part on screen."""
+
+    zoom = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=20,
+        error_messages={"invalid": ZOOM_MESSAGE, "min_value": ZOOM_MESSAGE, "max_value": ZOOM_MESSAGE},
+    )
+    view = BBoxField(required=False)
+
+
 @require_GET
 def geojson(request):
     filterset = _filterset(request)
-    zoom, zoom_error = _zoom(request.GET.get("zoom"))
-    if not filterset.is_valid() or zoom_error:
-        errors = filterset.error_messages()
-        if zoom_error:
-            errors["zoom"] = [zoom_error]
+    map_form = MapForm(request.GET)
+    if not filterset.is_valid() or not map_form.is_valid():
+        errors = {
+            **filterset.error_messages(),
+            **{k: [str(m) for m in v] for k, v in map_form.errors.items()},
+        }
         return JsonResponse({"errors": errors}, status=400)
     detail_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
-    return JsonResponse(feature_collection(filterset.qs, zoom, detail_url))
-
-
-def _zoom(raw: str | None) -> tuple[int | None, str]:
-    """The map's zoom level, or a message saying what is wrong with it."""
-    if raw in (None, ""):
-        return None, ""
-    try:
-        zoom = int(raw)
-    except ValueError:
-        zoom = -1
-    if not 0 <= zoom <= 20:
-        return None, _("The zoom level must be a whole number from 0 to 20.")
-    return zoom, ""
+    return JsonResponse(
+        feature_collection(
+            filterset.qs, map_form.cleaned_data["zoom"], detail_url, map_form.cleaned_data["view"]
+        )
+    )
 
 
 @require_GET

@@ -24,7 +24,6 @@
   var layer = L.featureGroup().addTo(map);
   var query = (data.query || "?").replace(/^\?/, "");
   var fitted = false;
-  var lastKey = null;
   var request = 0;
   // Room for the marker icons (anchored at their tip) and the map's own buttons.
   var FIT = { paddingTopLeft: [40, 60], paddingBottomRight: [40, 20], maxZoom: 13 };
@@ -73,7 +72,6 @@
       },
     }).addTo(layer);
     element.dataset.count = collection.count;
-    element.dataset.clustered = collection.clustered ? "1" : "0";
     if (!fitted && collection.features.length > 0) {
       fitted = true;
       map.fitBounds(layer.getBounds(), FIT);
@@ -88,21 +86,40 @@
     element.parentNode.insertBefore(note, element);
   }
 
+  // What the last response covers: the whole set as points (valid at any street-level
+  // zoom), or clusters for one zoom level, fine within a padded view and coarse elsewhere.
+  var last = null;
+
+  function viewParam(bounds) {
+    function clamp(value, limit) { return Math.max(-limit, Math.min(limit, value)).toFixed(5); }
+    return [clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90),
+      clamp(bounds.getEast(), 180), clamp(bounds.getNorth(), 90)].join(",");
+  }
+
+  function stale() {
+    var zoom = map.getZoom();
+    if (!last) { return true; }
+    if (!last.clustered) { return zoom < POINTS_FROM_ZOOM; }
+    return zoom !== last.zoom || !last.view.contains(map.getBounds());
+  }
+
   function load(force) {
     if (data.valid === "0") { return; }  // the page shows what to correct; there is nothing to map
+    if (!force && !stale()) { return; }
     var zoom = map.getZoom();
-    // Points stay points when zooming in further; clusters are recomputed per zoom.
-    var key = zoom >= POINTS_FROM_ZOOM && element.dataset.clustered === "0" ? "points" : "z" + zoom;
-    if (!force && key === lastKey) { return; }
-    lastKey = key;
-    var url = data.geojsonUrl + "?" + (query ? query + "&" : "") + "zoom=" + zoom;
+    var view = map.getBounds().pad(0.5);
+    var url = data.geojsonUrl + "?" + (query ? query + "&" : "") + "zoom=" + zoom + "&view=" + viewParam(view);
     var mine = ++request;
     fetch(url, { headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error(response.status); }
         return response.json();
       })
-      .then(function (collection) { if (mine === request) { draw(collection); } })
+      .then(function (collection) {
+        if (mine !== request) { return; }
+        last = { clustered: collection.clustered, zoom: zoom, view: view };
+        draw(collection);
+      })
       .catch(showError);
   }
 
@@ -190,6 +207,6 @@
     }
   }
 
-  map.on("zoomend", function () { load(false); });
+  map.on("moveend", function () { load(false); });
   load(true);
 })();

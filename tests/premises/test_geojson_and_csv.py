@@ -93,6 +93,24 @@ def test_geojson_clusters_the_whole_set_when_there_are_too_many_points(client, c
     assert sum(f["properties"].get("count", 1) for f in data["features"]) == 4
 
 
+def test_geojson_view_keeps_fine_cells_on_screen_and_coarse_ones_elsewhere(client, catalogue, monkeypatch):
+    monkeypatch.setattr(geojson, "MAX_POINTS", 2)
+    # On screen: central Örebro only. Törsjö (6 km away) would be its own cell at zoom 13.
+    data = client.get("/api/premises.geojson?zoom=13&view=15.19,59.26,15.23,59.29").json()
+    assert data["clustered"] is True and data["count"] == 4
+    refs = {f["properties"].get("external_ref") for f in data["features"]}
+    assert "OFF" in refs  # a single point on screen
+    off_screen = [f for f in data["features"] if f["properties"].get("cluster")]
+    assert sum(f["properties"]["count"] for f in off_screen) == 3  # the rest, in coarse cells
+    assert sum(f["properties"].get("count", 1) for f in data["features"]) == 4
+
+
+def test_geojson_rejects_a_bad_view(client, catalogue):
+    response = client.get("/api/premises.geojson?zoom=13&view=15.3,59.3,15.2,59.2")
+    assert response.status_code == 400
+    assert "view" in response.json()["errors"]
+
+
 def test_geojson_applies_the_filters_to_clusters_too(client, catalogue):
     data = client.get("/api/premises.geojson?zoom=5&municipality=1880").json()
     assert data["count"] == 2

@@ -11,9 +11,9 @@ from tests.premises.factories import PremisesFactory
 pytestmark = pytest.mark.django_db
 
 SEARCH_PAGE_QUERIES = 5  # municipality choices, count, page, photos, (+1 spare)
-GEOJSON_QUERIES = (
-    4  # municipality choices; points, or (past MAX_POINTS) clusters + the single points among them
-)
+# Municipality choices; points, or (past MAX_POINTS) clusters inside and outside the view
+# and the single points among them.
+GEOJSON_QUERIES = 5
 
 
 def make_premises(municipality, count: int) -> None:
@@ -61,7 +61,9 @@ def test_search_page_query_count_does_not_grow_with_hits(
 
 
 @pytest.mark.parametrize("size", [3, 60])
-@pytest.mark.parametrize("query", ["", "?zoom=6", "?zoom=9&kind=office&amenity=parking", "?zoom=14"])
+@pytest.mark.parametrize(
+    "query", ["", "?zoom=6", "?zoom=9&kind=office&amenity=parking", "?zoom=14", "?zoom=14&view=15.0,59.1,15.1,59.2"]
+)
 def test_geojson_query_count_does_not_grow_with_hits(
     client, orebro, django_assert_max_num_queries, size, query, monkeypatch
 ):
