@@ -6,7 +6,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,19 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", content_security_policy(request.path))
         response.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or a parameter is never meaningful, and PostgreSQL refuses
+    it in text: answer 400 before it reaches a query."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in v for vs in request.GET.lists() for v in [vs[0], *vs[1]]):
+            return HttpResponseBadRequest("NUL bytes are not allowed.", content_type="text/plain")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

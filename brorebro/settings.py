@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "brorebro.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "brorebro.middleware.RejectNulBytesMiddleware",
+    "brorebro.middleware.RejectNulBytesMiddleware",
     "brorebro.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from surveys import views
 
@@ -6,5 +6,5 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.index, name="index"),
     path("export.csv", views.export_csv, name="export"),
-    path("<str:code>/", views.municipality, name="municipality"),
+    re_path(r"^(?P<code>[0-9]{4})/$", views.municipality, name="municipality"),
 ]

@@ -33,3 +33,8 @@ def test_healthz_reports_503_when_database_is_unreachable(client, db, monkeypatc
 @pytest.mark.parametrize("method", ["post", "put"])
 def test_healthz_rejects_writes(client, db, method):
     assert getattr(client, method)("/healthz").status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/sv/nki/%00/", "/sv/premises/?q=a%00b", "/sv/?x=%00"])
+def test_nul_bytes_are_a_bad_request_not_a_database_error(client, db, url):
+    assert client.get(url).status_code in (400, 404)
