@@ -77,8 +77,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "brorebro.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "brorebro.middleware.RejectNulBytesMiddleware",
-    "brorebro.middleware.RejectNulBytesMiddleware",
     "brorebro.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
