@@ -148,6 +148,10 @@ def git_dirty_apps() -> list[str]:
     return [line[3:] for line in out.splitlines()]
 
 
+def _read(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
 def collect(args) -> None:
     work = Path(args.work)
     s = args.scale
@@ -169,7 +173,13 @@ def collect(args) -> None:
         "started": args.started,
         "command": args.command,
         "commit": git_commit(),
-        "uncommitted_app_files": git_dirty_apps(),
+        "commit_at_start": _read(work / f"commit-{s}.txt").strip(),
+        # Other engineers commit in this checkout during a run: what differed at its
+        # start and at its end.
+        "uncommitted_app_files": sorted(
+            set(git_dirty_apps())
+            | {ln[3:] for ln in _read(work / f"dirty-{s}.txt").splitlines() if ln.strip()}
+        ),
         "machine": machine(),
         "versions": versions(),
         "server": {"workers": args.workers, "worker_class": args.worker_class},
@@ -342,7 +352,8 @@ def render(args) -> None:
     w(f"| Python / Django / gunicorn | {m['python']} / {v.get('django')} / {v.get('gunicorn')} |")
     for r in runs:
         w(
-            f"| run at scale {scale_label(r['scale'])} | {r['started']}, commit `{r['commit']}`, "
+            f"| run at scale {scale_label(r['scale'])} | {r['started']}, commit `{r.get('commit_at_start') or r['commit']}`"
+            f"{' (' + r['commit'] + ' at the end)' if r.get('commit_at_start') and r['commit_at_start'] != r['commit'] else ''}, "
             f"command `{r['command'].strip()}` |"
         )
     w("")

@@ -142,6 +142,9 @@ run_scale() {
   local s=$1
   local started
   started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  # What code is measured: the commit, and app files that differ from it, at the start.
+  git rev-parse --short HEAD > "$WORK/commit-$s.txt" 2>/dev/null || true
+  git status --porcelain -- premises land surveys skills brorebro templates > "$WORK/dirty-$s.txt" 2>/dev/null || true
   fresh_database
   log "scale $s on ${DATABASE_URL%%\?*}"
   timed "$s" migrate $PY manage.py migrate --noinput -v 0
