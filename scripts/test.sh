@@ -36,8 +36,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 WORKERS=${PYTEST_WORKERS:-2}
+mkdir -p var
 echo "== makemigrations --check"
-$PY manage.py makemigrations --check --dry-run
+DATABASE_URL="spatialite:///$(pwd)/var/migrations-check.sqlite3" $PY manage.py makemigrations --check --dry-run
 echo "== ruff"
 .venv/bin/ruff check .
 echo "== check --deploy (production settings)"
