@@ -268,21 +268,40 @@ def test_nki_chart_and_table_show_the_same_numbers(page, demo):
 
 
 @pytest.mark.parametrize(
-    "path,query,field",
+    "app,path,query,checked",
     [
-        ("premises", "municipality=1880&kind=office&area_min=100", "input[name=area_min]"),
-        ("land", "municipality=1880&area_min_ha=1", "input[name=area_min_ha]"),
+        (
+            "premises",
+            "premises",
+            "municipality=1880&kind=office&area_min=100",
+            ["municipality=1880", "kind=office"],
+        ),
+        ("land", "land", "municipality=1880&area_min_ha=1&rail=on", ["municipality=1880", "rail=on"]),
+        (
+            "surveys",
+            "nki",
+            "area=total&municipality=1880&municipality=1860",
+            ["municipality=1880", "municipality=1860"],
+        ),
     ],
 )
-def test_language_switch_keeps_the_filters(page, demo, path, query, field):
-    demo(path)
+def test_language_switch_keeps_the_filters(page, demo, app, path, query, checked):
+    demo(app)
     page.goto(f"/sv/{path}/?{query}")
-    before = page.input_value(field)
+    values = {
+        name: page.input_value(f"[name={name}]")
+        for name in ("area_min", "area_min_ha", "area")
+        if page.locator(f"[name={name}]").count()
+    }
     page.get_by_role("navigation", name="Språk").get_by_role("link", name="English").click()
     page.wait_for_url(re.compile(rf"/en/{path}/\?"))
     assert page.get_attribute("html", "lang") == "en"
     assert sorted(page.url.split("?", 1)[1].split("&")) == sorted(query.split("&"))
-    assert page.input_value(field) == before
-    assert page.is_checked("input[name=municipality][value='1880']")
-    if path == "premises":
-        assert page.is_checked("input[name=kind][value='office']")
+    # The form on the English page shows the same choices.
+    for name, value in values.items():
+        assert page.input_value(f"[name={name}]") == value, f"{name} lost in the language switch"
+    for pair in checked:
+        name, value = pair.split("=")
+        # A single checkbox (Django's CheckboxInput) has no value attribute.
+        selector = f"input[name={name}]" if value == "on" else f"input[name={name}][value='{value}']"
+        assert page.is_checked(selector), f"{pair} lost in the language switch"
