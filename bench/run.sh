@@ -8,7 +8,8 @@
 #            --port N (default 8190), --keep (leave the database for inspection)
 #
 # PostGIS comes from DATABASE_URL if set (the bench EMPTIES the municipality,
-# premises, land and survey tables of that database), else a fresh database
+# premises, land and survey tables of that database, so its name must contain
+# "bench" unless BENCH_RESET_OK=1), else a fresh database
 # br_bench on 127.0.0.1:5432 (trust auth, user postgres), else a private cluster
 # in a temporary folder (as scripts/test.sh does). Each step of the dataset runs
 # under /usr/bin/time -v for wall time and peak RSS. Gunicorn serves the portal
@@ -67,6 +68,19 @@ trap cleanup EXIT
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
 # --- PostGIS ------------------------------------------------------------------------------
+if [ -n "$USER_DB" ]; then
+  db_name=$(basename "${USER_DB%%\?*}")
+  case "$db_name" in
+    *bench*) ;;
+    *)
+      if [ "${BENCH_RESET_OK:-}" != 1 ]; then
+        echo "DATABASE_URL points to '$db_name': the benchmark would empty its municipality, premises," >&2
+        echo "land and survey tables. Use a database whose name contains 'bench', unset DATABASE_URL," >&2
+        echo "or set BENCH_RESET_OK=1 if that is really what you want." >&2
+        exit 2
+      fi ;;
+  esac
+fi
 PG_HOST=127.0.0.1
 PG_PORT=5432
 if [ -z "$USER_DB" ]; then
