@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Re-exported for the apps: the abstract listing base lives in its own module.
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
+from brorebro.spatial import transformed
 
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits, e.g. 1880."))
 
@@ -106,7 +107,7 @@ class Municipality(models.Model):
         if self.boundary is None:
             return None
         if point.srid != self.boundary.srid:
-            point = point.transform(self.boundary.srid, clone=True)
+            point = transformed(point, self.boundary.srid)
         return self._tolerant_boundary.contains(point)
 
     @cached_property

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brorebro.importing import Importer, ImportError_, ImportReport, Row, RowError, Source
+from brorebro.spatial import transformed
 from land.models import LandPlot, LandPlotStatus, PlanStatus, Purpose
 
 GEOMETRY = "__geometry__"
@@ -180,7 +181,7 @@ def _feature_values(feature, headers: list[str], srid: int) -> dict[str, Any]:
     try:
         geom = ogr.geos
         geom.srid = srid
-        values[GEOMETRY] = geom.transform(settings.SRID, clone=True)
+        values[GEOMETRY] = transformed(geom, settings.SRID)
     except (GDALException, GEOSException) as exc:
         values[GEOMETRY_PROBLEM] = _("the geometry cannot be read (%(error)s)") % {"error": exc}
     return values

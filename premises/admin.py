@@ -24,7 +24,7 @@ from brorebro.admin import (
     confirm_listings,
     publish_listings,
 )
-from brorebro.spatial import WGS84, in_sweden, wgs84_point
+from brorebro.spatial import WGS84, in_sweden, transformed, wgs84_point
 from brorebro.templatetags.portal import num
 from premises.importing import COLUMNS, OPTIONAL_COLUMNS, PremisesImporter
 from premises.models import Amenity, Kind, Premises, PremisesImage, PremisesStatus, Tenure, amenity_field
@@ -80,7 +80,7 @@ class PremisesAdminForm(forms.ModelForm):
             )
         location = self.instance.location if self.instance.pk else None
         if location is not None:
-            wgs = location.transform(WGS84, clone=True)
+            wgs = transformed(location, WGS84)
             self.initial.update(
                 lat=Decimal(f"{wgs.y:.6f}"),
                 lon=Decimal(f"{wgs.x:.6f}"),
@@ -132,7 +132,7 @@ class PremisesAdminForm(forms.ModelForm):
             lon, lat = float(b), float(a)
         else:
             point = Point(float(b), float(a), srid=settings.SRID)
-            wgs = point.transform(WGS84, clone=True)
+            wgs = transformed(point, WGS84)
             lon, lat = wgs.x, wgs.y
         if not in_sweden(lon, lat):
             self._pair_errors = True

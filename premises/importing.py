@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from brorebro.importing import Importer, Row
 from brorebro.models import Municipality
-from brorebro.spatial import WGS84, in_sweden, wgs84_point
+from brorebro.spatial import WGS84, in_sweden, transformed, wgs84_point
 from premises.models import (
     MAX_AREA_M2,
     MAX_PRICE,
@@ -187,7 +187,7 @@ class PremisesImporter(Importer):
             if north is None or east is None:
                 return None
             point = Point(float(east), float(north), srid=settings.SRID)
-            wgs = point.transform(WGS84, clone=True)
+            wgs = transformed(point, WGS84)
             if not in_sweden(wgs.x, wgs.y):
                 row.error(
                     column, _("the position (sweref_n, sweref_e) is outside Sweden; are the two swapped?")

@@ -49,6 +49,17 @@ def _isolated_media(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_leftover_language():
+    """A request activates its language for the thread and leaves it active; reset it so
+    code called directly (importers, models) sees the same language whatever ran before."""
+    from django.utils import translation
+
+    translation.deactivate_all()
+    yield
+    translation.deactivate_all()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

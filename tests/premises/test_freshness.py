@@ -65,7 +65,7 @@ def test_expire_stale_listings_archives_it_and_is_safe_to_run_daily(listing, cap
         call_command("expire_stale_listings")  # the next day's run finds nothing more
         assert Premises.objects.get().status == PremisesStatus.ARCHIVED
     out = capsys.readouterr().out
-    assert "lokaler: 1 archived." in out
+    assert "premises: 1 archived." in out
 
 
 def test_confirming_with_one_click_makes_it_fresh_again(client, listing, orebro_officer):
