@@ -396,6 +396,7 @@ def step_land(args) -> None:
             "area_name": "m.name || ' verksamhetsområde etapp ' || (1 + p.i % 4)",
             "geom": "p.geom",
             "area_m2": "round(ST_Area(p.geom))::int",
+            "spot": "ST_PointOnSurface(p.geom)",
             "purposes": f"pg_temp.pick(p.i, 6, '{sets_literal}')",
             "description_sv": "'Detaljplanelagd mark för verksamheter i ' || m.name || '. ' || "
             "'Vatten, avlopp och fiber finns i gatan. Marken är förberedd för byggnation.'",

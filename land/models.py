@@ -17,7 +17,6 @@ from django.contrib.gis.db.models.functions import (
     AsWKT,
     Distance,
     GeoFunc,
-    PointOnSurface,
     Transform,
 )
 from django.core.exceptions import ValidationError
@@ -35,7 +34,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -285,7 +284,7 @@ class LandPlotQuerySet(ListingQuerySet):
         at low zoom a polygon would be a speck, and points keep the response small.
         """
         if centroids:
-            shape = PointOnSurface("geom")
+            shape = F("spot")
         elif tolerance_m > 0:
             shape = Multi(SimplifyPreserveTopology("geom", Value(float(tolerance_m))))
         else:
@@ -305,7 +304,7 @@ class LandPlotQuerySet(ListingQuerySet):
 
     def for_export(self):
         """The plots with their boundary as WKT and a point on the surface, both in WGS84."""
-        point = Transform(PointOnSurface("geom"), 4326)
+        point = Transform("spot", 4326)
         return (
             self.select_related("municipality")
             .defer("municipality__boundary")
@@ -336,6 +335,11 @@ class LandPlot(Listing):
         editable=False,
         default=0,
         help_text=_("Computed from the boundary in SWEREF 99 TM on every save."),
+    )
+    # A point guaranteed to lie on the plot, kept with the boundary: zoomed-out maps and
+    # their clusters use it, so they need no geometry function per plot and request.
+    spot = models.PointField(
+        _("point on the plot"), srid=settings.SRID, null=True, editable=False, spatial_index=True
     )
     purposes = PurposeSetField(
         _("permitted purposes"), blank=False, help_text=_("What the detailed plan allows on the plot.")
@@ -415,6 +419,13 @@ class LandPlot(Listing):
         indexes = [
             models.Index(fields=["status", "confirmed_at"], name="land_plot_status_idx"),
             models.Index(fields=["area_m2"], name="land_plot_area_idx"),
+            models.Index(fields=["-published_at", "-id"], name="land_plot_newest_idx"),
+            # The public visibility filter (ListingQuerySet.visible) as an index.
+            models.Index(
+                Coalesce("confirmed_at", "published_at", "created_at"),
+                condition=Q(status="published"),
+                name="land_plot_visible_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -425,8 +436,9 @@ class LandPlot(Listing):
 
     def save(self, *args, **kwargs):
         self.area_m2 = self.compute_area_m2(self.geom)
+        self.spot = self.geom.point_on_surface if self.geom else None
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "area_m2"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "area_m2", "spot"}
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -12,7 +12,7 @@ import math
 
 from django import forms
 from django.conf import settings
-from django.contrib.gis.db.models.functions import AsGeoJSON, PointOnSurface, Transform
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -52,7 +52,7 @@ def _wants_partial(request) -> bool:
 @require_GET
 def search(request):
     filterset = _filterset(request)
-    page = totals = None
+    page = page_range = totals = None
     near_kind = ""
     if filterset.is_valid():
         kind = filterset.form.cleaned_data.get("landmark_kind")
@@ -60,12 +60,15 @@ def search(request):
         # As on the premises search: with an invalid parameter the page shows the
         # problems and no results, rather than results for a search nobody asked for.
         plots = filterset.qs
-        page = Paginator(plots, settings.SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(plots, settings.SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
         totals = plots.order_by().totals()
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
+        "page_range": page_range,
         "totals": totals,
         "near_kind": near_kind,
         "geojson_url": reverse("land_api:geojson"),
@@ -193,8 +196,7 @@ def geojson(request):
     if clustered:
         # Too many dots for a zoomed-out map: group them into cells in the database,
         # so the response stays small however many plots match.
-        spots = queryset.annotate(_spot=PointOnSurface("geom"))
-        cells = point_clusters(spots, "_spot", options.cleaned_data["zoom"])
+        cells = point_clusters(queryset, "spot", options.cleaned_data["zoom"])
         single = [cell["pk"] for cell in cells if cell["count"] == 1]
         by_pk = (
             {row["pk"]: row for row in queryset.filter(pk__in=single).for_map(centroids=True)}
