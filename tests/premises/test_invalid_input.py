@@ -45,7 +45,10 @@ def test_bad_input_is_explained_on_the_page_and_refused_by_geojson_and_csv(clien
     assert field in form.errors, form.errors
     html = response.content.decode()
     assert 'class="error-summary"' in html
-    assert f'href="#{form[field].id_for_label}"' in html
+    # The link leads to an element that exists: the input, or the fieldset of a checkbox group.
+    target = form[field].id_for_label or form[field].auto_id
+    assert f'href="#{target}"' in html
+    assert f'id="{target}"' in html
     assert message in html
     assert response.context["page"] is None
     assert response["X-Search-Valid"] == "0"
