@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=brorebro.settings
+# manage.py refuses to start without a key outside DEBUG; a fresh clone has none.
+export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-test-only-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')}"
 PG_BIN=/usr/lib/postgresql/15/bin
 PRIVATE_DIR=""
 
