@@ -249,7 +249,7 @@ class ImportAdminMixin:
 
 
 # --- Listing actions, shared by premises and land (module-level, as Django admin likes).
-def _apply(modeladmin, request, queryset, method, done_message, *args):
+def apply_to_listings(modeladmin, request, queryset, method, done_message, *args):
     count = 0
     for obj in queryset:
         getattr(obj, method)(*args, user=request.user)
@@ -259,7 +259,7 @@ def _apply(modeladmin, request, queryset, method, done_message, *args):
 
 @admin.action(description=_("Publish selected listings"), permissions=["change"])
 def publish_listings(modeladmin, request, queryset):
-    _apply(
+    apply_to_listings(
         modeladmin,
         request,
         queryset,
@@ -270,7 +270,7 @@ def publish_listings(modeladmin, request, queryset):
 
 @admin.action(description=_("Confirm still available"), permissions=["change"])
 def confirm_listings(modeladmin, request, queryset):
-    _apply(
+    apply_to_listings(
         modeladmin,
         request,
         queryset,
@@ -281,7 +281,7 @@ def confirm_listings(modeladmin, request, queryset):
 
 @admin.action(description=_("Archive selected listings"), permissions=["change"])
 def archive_listings(modeladmin, request, queryset):
-    _apply(
+    apply_to_listings(
         modeladmin,
         request,
         queryset,

@@ -172,3 +172,12 @@ def point_clusters(queryset, field: str, zoom: int) -> list[dict]:
         {"lon": centre.x, "lat": centre.y, "count": r["n"], "pk": r["pk"] if r["n"] == 1 else None}
         for r, centre in zip(rows, centres, strict=True)
     ]
+
+
+def cluster_feature(cell: dict) -> dict:
+    """A GeoJSON feature for one cell of `point_clusters`: a point with its count."""
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [round(cell["lon"], 6), round(cell["lat"], 6)]},
+        "properties": {"cluster": True, "count": cell["count"]},
+    }

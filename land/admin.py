@@ -17,7 +17,8 @@ from brorebro.admin import (
     ListingAdminMixin,
     MunicipalityScopedAdmin,
     NeedsConfirmationFilter,
-    _apply,
+    RegionalOnlyAdmin,
+    apply_to_listings,
     archive_listings,
     confirm_listings,
     publish_listings,
@@ -31,7 +32,7 @@ from land.models import Landmark, LandPlot, LandPlotStatus, Purpose
 
 @admin.action(description=_("Mark selected plots as reserved"), permissions=["change"])
 def reserve_plots(modeladmin, request, queryset):
-    _apply(
+    apply_to_listings(
         modeladmin,
         request,
         queryset,
@@ -43,7 +44,7 @@ def reserve_plots(modeladmin, request, queryset):
 
 @admin.action(description=_("Mark selected plots as sold"), permissions=["change"])
 def sell_plots(modeladmin, request, queryset):
-    _apply(
+    apply_to_listings(
         modeladmin,
         request,
         queryset,
@@ -249,18 +250,9 @@ class LandPlotAdmin(
 
 
 @admin.register(Landmark)
-class LandmarkAdmin(LeafletGeoAdmin):
+class LandmarkAdmin(RegionalOnlyAdmin, LeafletGeoAdmin):
     """Shared by the whole region, so only regional administrators change it."""
 
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
-
-    def has_add_permission(self, request):
-        return user_sees_all(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return user_sees_all(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return user_sees_all(request) and super().has_delete_permission(request, obj)

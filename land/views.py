@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.spatial import point_clusters
+from brorebro.spatial import cluster_feature, point_clusters
 from land.filters import LandPlotFilterSet
 from land.models import Landmark, LandmarkKind, LandPlot
 
@@ -167,14 +167,6 @@ def _plot_feature(row: dict, url_pattern: str) -> dict:
     }
 
 
-def _cluster_feature(cell: dict) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(cell["lon"], 6), round(cell["lat"], 6)]},
-        "properties": {"cluster": True, "count": cell["count"]},
-    }
-
-
 @require_GET
 def geojson(request):
     filterset = _filterset(request)
@@ -204,7 +196,7 @@ def geojson(request):
             else {}
         )
         features = [
-            _plot_feature(by_pk[cell["pk"]], url_pattern) if cell["count"] == 1 else _cluster_feature(cell)
+            _plot_feature(by_pk[cell["pk"]], url_pattern) if cell["count"] == 1 else cluster_feature(cell)
             for cell in cells
         ]
     else:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.gis.geos import Point
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from brorebro.admin import (
     ListingAdminMixin,
     MunicipalityScopedAdmin,
     NeedsConfirmationFilter,
+    apply_to_listings,
     archive_listings,
     confirm_listings,
     publish_listings,
@@ -156,15 +157,14 @@ class PremisesImageInline(admin.TabularInline):
 
 @admin.action(description=_("Mark as let (for rent) or sold (for sale)"), permissions=["change"])
 def mark_let_or_sold(modeladmin, request, queryset):
-    count = 0
-    for premises in queryset:
-        premises.mark_taken(user=request.user)
-        count += 1
-    modeladmin.message_user(
+    apply_to_listings(
+        modeladmin,
         request,
-        ngettext("%(n)d premises marked let or sold.", "%(n)d premises marked let or sold.", count)
-        % {"n": count},
-        messages.SUCCESS,
+        queryset,
+        "mark_taken",
+        lambda n: (
+            ngettext("%(n)d premises marked let or sold.", "%(n)d premises marked let or sold.", n) % {"n": n}
+        ),
     )
 
 

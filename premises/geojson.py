@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import F
 
-from brorebro.spatial import point_clusters
+from brorebro.spatial import cluster_feature, point_clusters
 
 MAX_POINTS = 300
 CLUSTER_BELOW_ZOOM = 12
@@ -58,14 +58,6 @@ def _point(row: dict[str, Any], detail_url: str) -> dict:
     }
 
 
-def _cluster(cell: dict) -> dict:
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(cell["lon"], 6), round(cell["lat"], 6)]},
-        "properties": {"cluster": True, "count": cell["count"]},
-    }
-
-
 def _cells(queryset, zoom: int, view) -> list[dict]:
     """Cluster cells of the whole set; with a `view`, fine inside it and coarse outside it."""
     if view is None or zoom <= OUTSIDE_VIEW_ZOOM:
@@ -96,7 +88,8 @@ def feature_collection(queryset, zoom: int | None, detail_url: str, view=None) -
         single = [cell["pk"] for cell in cells if cell["count"] == 1]
         points = {row["id"]: row for row in _point_rows(queryset.filter(pk__in=single))} if single else {}
         features = [
-            _point(points[cell["pk"]], detail_url) if cell["count"] == 1 else _cluster(cell) for cell in cells
+            _point(points[cell["pk"]], detail_url) if cell["count"] == 1 else cluster_feature(cell)
+            for cell in cells
         ]
     return {
         "type": "FeatureCollection",

@@ -121,30 +121,10 @@
   }
 
   // Small screens: the list first, the filters folded, the map behind a button above the list.
-  var panel = document.getElementById("filter-panel");
-  var section = document.getElementById("map-section");
-  var results = document.getElementById("results");
-  if (window.matchMedia("(max-width: 63.99em)").matches && section && results) {
-    if (panel && !document.querySelector(".error-summary")) { panel.open = false; }
-    var toggle = document.createElement("button");
-    toggle.type = "button";
-    toggle.className = "button button-secondary map-toggle";
-    toggle.setAttribute("aria-controls", "map-section");
-    toggle.setAttribute("aria-expanded", "false");
-    toggle.textContent = section.dataset.textShow;
-    section.classList.add("map-collapsed");
-    results.parentNode.insertBefore(section, results);
-    section.parentNode.insertBefore(toggle, section);
-    toggle.addEventListener("click", function () {
-      var open = !section.classList.toggle("map-collapsed");
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-      toggle.textContent = open ? section.dataset.textHide : section.dataset.textShow;
-      if (open) {
-        map.invalidateSize();
-        if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false }); }
-      }
-    });
-  }
+  BrMap.phoneLayout(function () {
+    map.invalidateSize();
+    if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 14, animate: false }); }
+  });
 
   map.on("zoomend", load);
   load();

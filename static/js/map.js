@@ -62,7 +62,35 @@
     return marker;
   }
 
+  /* Small screens: the list first, the filter panel folded (unless it shows errors), and
+   * the map section moved above the list behind a show/hide button. `onOpen` runs when
+   * the map becomes visible (Leaflet must then re-measure its container). */
+  function phoneLayout(onOpen) {
+    var panel = document.getElementById("filter-panel");
+    var section = document.getElementById("map-section");
+    var results = document.getElementById("results");
+    if (!window.matchMedia("(max-width: 63.99em)").matches) { return; }
+    if (panel && !document.querySelector(".error-summary")) { panel.open = false; }
+    if (!section || !results) { return; }
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "button button-secondary map-toggle";
+    toggle.setAttribute("aria-controls", "map-section");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.textContent = section.dataset.textShow;
+    section.classList.add("map-collapsed");
+    results.parentNode.insertBefore(section, results);
+    section.parentNode.insertBefore(toggle, section);
+    toggle.addEventListener("click", function () {
+      var open = !section.classList.toggle("map-collapsed");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? section.dataset.textHide : section.dataset.textShow;
+      if (open) { onOpen(); }
+    });
+  }
+
   window.BrMap = {
     create: create, bboxParam: bboxParam, clusterIcon: clusterIcon, clusterMarker: clusterMarker,
+    phoneLayout: phoneLayout,
   };
 })();

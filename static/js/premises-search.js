@@ -181,31 +181,10 @@
   }
 
   // --- small screens: the list first, filters folded, the map behind a button above the list
-  var panel = document.getElementById("filter-panel");
-  var section = document.getElementById("map-section");
-  if (small.matches) {
-    if (panel && !document.querySelector(".error-summary")) { panel.open = false; }
-    if (section && results) {
-      var toggle = document.createElement("button");
-      toggle.type = "button";
-      toggle.className = "button button-secondary map-toggle";
-      toggle.setAttribute("aria-controls", "map-section");
-      toggle.setAttribute("aria-expanded", "false");
-      toggle.textContent = section.dataset.textShow;
-      section.classList.add("map-collapsed");
-      results.parentNode.insertBefore(section, results);
-      section.parentNode.insertBefore(toggle, section);
-      toggle.addEventListener("click", function () {
-        var open = !section.classList.toggle("map-collapsed");
-        toggle.setAttribute("aria-expanded", open ? "true" : "false");
-        toggle.textContent = open ? section.dataset.textHide : section.dataset.textShow;
-        if (open) {
-          map.invalidateSize();
-          if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), FIT); }
-        }
-      });
-    }
-  }
+  BrMap.phoneLayout(function () {
+    map.invalidateSize();
+    if (layer.getLayers().length) { map.fitBounds(layer.getBounds(), FIT); }
+  });
 
   map.on("moveend", function () { load(false); });
   load(true);
