@@ -113,31 +113,59 @@ class Listing(Authored):
         abstract = True
 
     def save(self, *args, **kwargs):
-        # However a listing becomes published (action, list edit, import), it gets its dates.
-        if self.status == ListingStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-            self.confirmed_at = self.confirmed_at or self.published_at
+        self._stamp_status_change()
         super().save(*args, **kwargs)
+        self._stored_status = self.status
 
-    # --- life cycle; each method saves so that the change history records it.
-    def publish(self, user=None) -> None:
-        now = timezone.now()
-        self.status = ListingStatus.PUBLISHED
+    # --- life cycle. Every path that changes a status (admin form, list edit, actions,
+    # imports, history revert, scheduled jobs) ends in save(), and save() applies the one
+    # rule in `_stamp_status_change`: so a listing set to published by any path is visible.
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        obj = super().from_db(db, field_names, values)
+        obj._stored_status = obj.__dict__.get("status")
+        return obj
+
+    def _stamp_status_change(self, now=None) -> None:
+        """Becoming published (again) counts as confirming that the listing is available.
+
+        A listing is "becoming published" when it is new and published, or when its stored
+        status was anything else (draft, archived, let, ...). `published_at` is the first
+        publication and is kept; `confirmed_at` is refreshed so the freshness rule does not
+        hide a listing the moment an officer re-publishes it.
+        """
+        if self.status != ListingStatus.PUBLISHED:
+            return
+        now = now or timezone.now()
+        if self._state.adding:
+            # A new listing may bring its own dates (demo data, a re-created record).
+            self.published_at = self.published_at or now
+            self.confirmed_at = self.confirmed_at or self.published_at
+            return
+        stored = getattr(self, "_stored_status", None)
+        if stored == ListingStatus.PUBLISHED or (stored is None and self.published_at is not None):
+            return  # already published: only an explicit confirm() refreshes the date
         self.published_at = self.published_at or now
         self.confirmed_at = now
+
+    def set_status(self, status: str, user=None) -> None:
+        """Change the status and save (the change history records who did it)."""
+        self.status = status
         self._save_by(user)
+
+    def publish(self, user=None) -> None:
+        """Publish, or confirm a listing that is already published."""
+        if self.status == ListingStatus.PUBLISHED:
+            self.confirm(user=user)
+        else:
+            self.set_status(ListingStatus.PUBLISHED, user=user)
 
     def confirm(self, user=None) -> None:
         self.confirmed_at = timezone.now()
         self._save_by(user)
 
     def archive(self, user=None) -> None:
-        self.status = ListingStatus.ARCHIVED
-        self._save_by(user)
-
-    def set_status(self, status: str, user=None) -> None:
-        self.status = status
-        self._save_by(user)
+        self.set_status(ListingStatus.ARCHIVED, user=user)
 
     def _save_by(self, user) -> None:
         if user is not None and user.is_authenticated:

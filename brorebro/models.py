@@ -30,9 +30,17 @@ class SimplifyPreserveTopology(models.Func):
     output_field = models.MultiPolygonField(srid=settings.SRID)
 
 
+def default_county_code() -> str:
+    return settings.COUNTY_CODE
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def members(self) -> MunicipalityQuerySet:
         return self.filter(member=True)
+
+    def in_county(self) -> MunicipalityQuerySet:
+        """The municipalities of the county the portal serves (`settings.COUNTY_CODE`)."""
+        return self.filter(county_code=settings.COUNTY_CODE)
 
     def for_user(self, user) -> MunicipalityQuerySet:
         """The municipalities whose data `user` may see and edit."""
@@ -75,7 +83,7 @@ class Municipality(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    county_code = models.CharField(_("county code"), max_length=2, default="18")
+    county_code = models.CharField(_("county code"), max_length=2, default=default_county_code)
     member = models.BooleanField(
         _("member of Business Region Örebro"),
         default=True,

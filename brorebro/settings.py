@@ -151,6 +151,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Storage projection: SWEREF 99 TM. Everything at the edges (maps, GeoJSON, CSV) is 4326.
 SRID = 3006
 
+# The county the portal serves (two-digit län code; 18 = Örebro län). Another region runs
+# the portal by setting this and loading its own municipalities.
+COUNTY_CODE = env_str("COUNTY_CODE", "18")
+if not (len(COUNTY_CODE) == 2 and COUNTY_CODE.isdigit()):
+    raise ImproperlyConfigured("COUNTY_CODE must be two digits, e.g. 18.")
+
 # --- Cache: local memory by default, Redis when CACHE_URL is redis://…
 CACHE_URL = env_str("CACHE_URL", "locmem://")
 if CACHE_URL.startswith(("redis://", "rediss://")):

@@ -16,7 +16,7 @@ from brorebro.sections import all_sections
 
 @require_GET
 def home(request):
-    municipalities = Municipality.objects.filter(county_code="18").defer("boundary")
+    municipalities = Municipality.objects.in_county().defer("boundary")
     return render(
         request,
         "brorebro/home.html",

@@ -191,7 +191,7 @@ class LandPlotFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         # One query for the choices, evaluated here so that validating and rendering share it.
         self.filters["municipality"].extra["choices"] = list(
-            Municipality.objects.filter(county_code="18").order_by("name").values_list("code", "name")
+            Municipality.objects.in_county().order_by("name").values_list("code", "name")
         )
 
     # --- filter methods

@@ -26,7 +26,7 @@ from brorebro.admin import (
 from brorebro.importing import ImportError_
 from brorebro.models import Municipality
 from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_upload
-from skills.models import Industry, Intake, Occupation, Partner, Programme, ShortageAssessment
+from skills.models import REGION_COUNTY, Industry, Intake, Occupation, Partner, Programme, ShortageAssessment
 
 
 @admin.register(Industry)
@@ -85,7 +85,7 @@ class ShortageAssessmentAdmin(ImportAdminMixin, RegionalOnlyAdmin):
     def region(self, obj):
         if obj.region_code == "00":
             return _("Sweden (00)")
-        if obj.region_code == "18":
+        if obj.region_code == REGION_COUNTY:
             return _("Örebro County (18)")
         return f"{getattr(obj, 'municipality_name', None) or '?'} ({obj.region_code})"
 

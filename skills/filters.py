@@ -32,7 +32,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         label=_("Municipality"),
         field_name="municipalities",
         to_field_name="code",
-        queryset=Municipality.objects.filter(county_code="18").defer("boundary").order_by("name"),
+        queryset=Municipality.objects.in_county().defer("boundary").order_by("name"),
         empty_label=_("All municipalities"),
     )
     status = django_filters.ChoiceFilter(

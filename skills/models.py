@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -124,7 +125,8 @@ class Occupation(models.Model):
 
 # --- shortage assessments -------------------------------------------------------------
 REGION_NATIONAL = "00"
-REGION_COUNTY = "18"
+# The county's Yrkesbarometer region code is its län code.
+REGION_COUNTY = settings.COUNTY_CODE
 
 
 class RecruitmentSituation(models.TextChoices):

@@ -31,7 +31,7 @@ class TrendFilterForm(forms.Form):
         self.fields["area"].choices = area_choices()
         if with_municipalities:
             self.fields["municipality"].choices = [
-                (m.code, m.name) for m in Municipality.objects.filter(county_code="18").defer("boundary")
+                (m.code, m.name) for m in Municipality.objects.in_county().defer("boundary")
             ]
         else:
             del self.fields["municipality"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ def index(request):
         "chart": LineChart(series, years) if years else None,
         "chart_desc": chart_description(series, _area_label(form, area_slug)),
         "table_rows": trend_table(series),
-        "municipality_links": [m for m in results.municipalities if m.county_code == "18"],
+        "municipality_links": [m for m in results.municipalities if m.county_code == settings.COUNTY_CODE],
         "min_n": min((r.min_n_display for r in results.rounds), default=7),
     }
     return render(request, "surveys/index.html", context)

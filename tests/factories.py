@@ -11,8 +11,14 @@ from brorebro.models import Municipality, Officer
 
 # Real codes and names; the rest of the county is in fixtures/municipalities.json.
 MUNICIPALITIES = {
-    "1880": "Örebro", "1860": "Laxå", "1861": "Hallsberg", "1881": "Kumla",
-    "1883": "Karlskoga", "1885": "Lindesberg", "1814": "Lekeberg", "1862": "Degerfors",
+    "1880": "Örebro",
+    "1860": "Laxå",
+    "1861": "Hallsberg",
+    "1881": "Kumla",
+    "1883": "Karlskoga",
+    "1885": "Lindesberg",
+    "1814": "Lekeberg",
+    "1862": "Degerfors",
 }
 
 

@@ -37,7 +37,9 @@ BAD = [
 
 
 @pytest.mark.parametrize("query,field,message", BAD)
-def test_bad_input_is_explained_on_the_page_and_refused_by_geojson_and_csv(client, orebro, query, field, message):
+def test_bad_input_is_explained_on_the_page_and_refused_by_geojson_and_csv(
+    client, orebro, query, field, message
+):
     # The page: 200, an error summary linking to the field, the message, no results.
     response = client.get(f"/sv/premises/?{query}")
     assert response.status_code == 200

@@ -62,7 +62,8 @@ def test_search_page_query_count_does_not_grow_with_hits(
 
 @pytest.mark.parametrize("size", [3, 60])
 @pytest.mark.parametrize(
-    "query", ["", "?zoom=6", "?zoom=9&kind=office&amenity=parking", "?zoom=14", "?zoom=14&view=15.0,59.1,15.1,59.2"]
+    "query",
+    ["", "?zoom=6", "?zoom=9&kind=office&amenity=parking", "?zoom=14", "?zoom=14&view=15.0,59.1,15.1,59.2"],
 )
 def test_geojson_query_count_does_not_grow_with_hits(
     client, orebro, django_assert_max_num_queries, size, query, monkeypatch
