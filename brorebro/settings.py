@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "land",
     "surveys",
     "skills",
+    # Last, as its documentation asks: deletes a stored file when its record is deleted or
+    # the file is replaced, after the transaction commits (uploads do not outlive listings).
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +211,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 8 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 PDF_MAX_UPLOAD_BYTES = env_int("PDF_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 50)
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 
 # --- Email. The console in development; SMTP when EMAIL_HOST is set.

@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import MunicipalityFactory, make_officer
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+COUNTY_BOUNDARIES = Path(__file__).resolve().parent.parent / "fixtures" / "orebro_lan_municipalities.geojson"
 
 
 def pytest_configure(config):
@@ -20,6 +20,10 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # django-cleanup builds the storages at start-up; make them read the test STORAGES.
+    from django.test.signals import setting_changed
+
+    setting_changed.send(sender=None, setting="STORAGES", value=settings.STORAGES, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
@@ -95,19 +99,13 @@ def county(db):
 
 
 @pytest.fixture
-def shared_data():
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"../shared/data is absent ({SHARED_DATA}); boundary tests need it")
-    return SHARED_DATA
-
-
-@pytest.fixture
-def county_with_boundaries(county, shared_data):
+def county_with_boundaries(county):
+    """All twelve municipalities with the boundaries the product ships in fixtures/."""
     from django.core.management import call_command
 
     from brorebro.models import Municipality
 
-    call_command("import_municipality_boundaries", str(shared_data / "orebro_lan_municipalities.geojson"))
+    call_command("import_municipality_boundaries", str(COUNTY_BOUNDARIES), verbosity=0)
     return {m.code: m for m in Municipality.objects.all()}
 
 

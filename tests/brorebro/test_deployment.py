@@ -96,3 +96,39 @@ def test_friendly_500_page_renders_without_database(rf):
     response = server_error(rf.get("/sv/"))
     assert response.status_code == 500
     assert "Något gick fel" in response.content.decode()
+
+
+def test_load_demo_draws_the_county_map_from_boundaries_in_the_repository(client, db):
+    """A fresh clone has no ../shared: load_demo's boundaries must come from fixtures/."""
+    from django.core.management import call_command
+
+    from brorebro.management.commands.load_demo import Command
+    from brorebro.models import Municipality
+
+    default = Path(Command().create_parser("manage.py", "load_demo").get_default("boundaries"))
+    assert default.resolve().is_relative_to(ROOT), f"{default} lies outside the repository"
+
+    call_command("load_demo", verbosity=0)
+
+    assert Municipality.objects.count() == 12
+    assert not Municipality.objects.filter(boundary__isnull=True).exists()
+    html = client.get("/sv/").content.decode()
+    assert 'class="county-map"' in html
+    assert html.count('<path d="M ') == 12
+
+
+def test_load_demo_with_a_missing_boundary_file_fails_and_says_which(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from brorebro.models import Municipality
+
+    missing = tmp_path / "kommuner.geojson"
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("load_demo", boundaries=str(missing), verbosity=0)
+    assert not Municipality.objects.filter(boundary__isnull=False).exists()
+
+
+def test_the_shipped_boundaries_name_their_source_and_licence():
+    readme = (ROOT / "README.md").read_text()
+    assert "fixtures/orebro_lan_municipalities.geojson" in readme
+    assert "okfse/sweden-geojson" in readme and "CC0" in readme
