@@ -2,13 +2,20 @@
 
 Photos are limited in bytes, pixels and type (JPEG, PNG, WebP) and then re-encoded
 through Pillow, which drops EXIF and any other metadata (GPS positions, camera
-serial numbers) and anything hidden after the image data. Floor plans must be PDFs.
+serial numbers) and anything hidden after the image data. Floor plans must be PDFs
+that parse as a whole (pypdf), not merely files that start with `%PDF-`.
 Every rejection is a ValidationError with a message for the form, never a crash.
+
+Every stored file gets a random name (`RandomName`) whose extension comes from what the
+content was found to be, never from the uploader: a draft's floor plan cannot be guessed,
+and `brorebro.media` serves each file with the type its extension allows, and no other.
 """
 
 from __future__ import annotations
 
 import io
+import logging
+import posixpath
 import uuid
 import warnings
 
@@ -16,12 +23,50 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Photos are stored at most this wide or high; larger originals only cost bandwidth.
 MAX_STORED_EDGE = 2400
+# What a stored file's extension may be, and the one content type it is served with.
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+
+
+@deconstructible
+class RandomName:
+    """An `upload_to` that stores every file as `<folder>/<year>/<random>.<ext>`.
+
+    `extension` fixes the extension (a floor plan is ".pdf" whatever it was called);
+    without it the name's own extension is kept, which must then be one that
+    `MEDIA_TYPES` serves (photos get theirs from `reencode_image`).
+    """
+
+    def __init__(self, folder: str, extension: str | None = None):
+        self.folder = folder.strip("/")
+        self.extension = extension
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = self.extension or posixpath.splitext(filename)[1].lower()
+        if extension not in MEDIA_TYPES:
+            raise ValueError(f"{extension!r} is not an extension that uploads may be stored with")
+        return f"{self.folder}/{timezone.now():%Y}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomName) and (self.folder, self.extension) == (
+            other.folder,
+            other.extension,
+        )
 
 
 def _too_large(upload, limit: int) -> bool:
@@ -114,7 +159,12 @@ def thumbnail_of(image_file, edge: int = 480) -> ContentFile:
 
 
 def validate_pdf_upload(upload) -> None:
-    """A floor plan must be a PDF (by its content, not its name) within the size limit."""
+    """A floor plan must be a whole, readable PDF within the size and page limits.
+
+    The check is by content: the file must start with `%PDF-` *and* parse with pypdf
+    down to every page. An HTML file with a PDF header, a truncated or broken file and
+    an encrypted one are refused, each with a message the officer can act on.
+    """
     if upload is None or getattr(upload, "_committed", False):
         return
     if _too_large(upload, settings.PDF_MAX_UPLOAD_BYTES):
@@ -131,3 +181,32 @@ def validate_pdf_upload(upload) -> None:
     upload.seek(0)
     if head != b"%PDF-":
         raise ValidationError(_("The floor plan must be a PDF file."), code="not_a_pdf")
+    try:
+        reader = PdfReader(upload, strict=False)
+        encrypted = reader.is_encrypted
+        pages = None if encrypted else len(reader.pages)
+        if pages is not None and pages <= settings.PDF_MAX_PAGES:
+            for page in reader.pages:
+                page.mediabox  # noqa: B018 - parses the page object, so a broken page is found now
+    except Exception as error:  # noqa: BLE001 - any failure of the parser on hostile input means "not a PDF"
+        logger.info("Floor plan refused, pypdf could not read it: %s", type(error).__name__)
+        raise ValidationError(
+            _(
+                "The file is not a readable PDF (it may be damaged or not a PDF at all). Export it as PDF again."
+            ),
+            code="broken_pdf",
+        ) from None
+    finally:
+        upload.seek(0)
+    if encrypted:
+        raise ValidationError(
+            _("The PDF is password protected. Upload a version without a password."), code="encrypted_pdf"
+        )
+    if pages == 0:
+        raise ValidationError(_("The PDF has no pages."), code="empty_pdf")
+    if pages > settings.PDF_MAX_PAGES:
+        raise ValidationError(
+            _("The PDF has %(pages)d pages. The limit is %(limit)d."),
+            code="pdf_too_many_pages",
+            params={"pages": pages, "limit": settings.PDF_MAX_PAGES},
+        )

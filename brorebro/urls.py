@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from brorebro import views
+from brorebro import media, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -25,16 +25,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
-    from django.views.static import serve
-
-    # Uploaded images are served by Django only in the single-machine setup; with
-    # object storage (README) they come from the bucket instead.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded photos and floor plans, in the single-machine setup (and in development);
+# behind nginx or with object storage (README, "Deploy") they are served from there.
+# Only the stored extensions, each with its one content type, and nosniff: see brorebro.media.
+urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve_media, name="media")]
 
 handler404 = "brorebro.views.page_not_found"
 handler500 = "brorebro.views.server_error"

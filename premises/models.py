@@ -31,7 +31,13 @@ from simple_history.models import HistoricalRecords
 
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
 from brorebro.spatial import ST_X, ST_Y, WGS84
-from brorebro.uploads import reencode_image, thumbnail_of, validate_image_upload, validate_pdf_upload
+from brorebro.uploads import (
+    RandomName,
+    reencode_image,
+    thumbnail_of,
+    validate_image_upload,
+    validate_pdf_upload,
+)
 
 # Large enough for any real premises or price, small enough to catch a typo of ten zeros.
 MAX_AREA_M2 = 1_000_000
@@ -212,7 +218,7 @@ class Premises(Listing):
 
     floor_plan = models.FileField(
         _("floor plan (PDF)"),
-        upload_to="premises/floor-plans/%Y/",
+        upload_to=RandomName("premises/floor-plans", ".pdf"),
         blank=True,
         validators=[validate_pdf_upload],
     )
@@ -326,13 +332,13 @@ class PremisesImage(models.Model):
     premises = models.ForeignKey(Premises, on_delete=models.CASCADE, related_name="images")
     image = models.ImageField(
         _("photo"),
-        upload_to="premises/photos/%Y/",
+        upload_to=RandomName("premises/photos"),
         validators=[validate_image_upload],
         width_field="width",
         height_field="height",
         help_text=_("JPEG, PNG or WebP. Location and camera data are removed when you save."),
     )
-    thumbnail = models.ImageField(upload_to="premises/thumbnails/%Y/", blank=True, editable=False)
+    thumbnail = models.ImageField(upload_to=RandomName("premises/thumbnails"), blank=True, editable=False)
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
     alt_text_sv = models.CharField(
