@@ -4,8 +4,14 @@
 #   bench/run.sh                 both scales: 1/10 first, then full (about 20-30 min)
 #   bench/run.sh --scale 0.1     one scale; RESULTS.md is rebuilt from every scale's
 #                                stored results in bench/results/
+#   bench/run.sh --scale 0.001 --setup-only
+#                                builds the dataset and starts the server once, then
+#                                stops: checks the set-up in a minute, writes no results
 #   options: --seconds N (upper bound per endpoint, default 10), --workers N,
-#            --port N (default 8190), --keep (leave the database for inspection)
+#            --port N (default 8190), --keep (leave the database for inspection),
+#            --boundaries FILE (the national boundary file with all 290 municipalities,
+#            default ../shared/data/sweden_municipalities.geojson; it is not shipped
+#            with the portal, only the county's twelve are, in fixtures/)
 #
 # PostGIS comes from DATABASE_URL if set (the bench EMPTIES the municipality,
 # premises, land and survey tables of that database, so its name must contain
@@ -20,6 +26,9 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PY=$ROOT/.venv/bin/python
 export DJANGO_SETTINGS_MODULE=brorebro.settings
+# Production settings refuse to start without a key, and a fresh clone has no
+# var/secret_key: every step (migrate, generate, server, import) uses this throwaway one.
+export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')}"
 PG_BIN=/usr/lib/postgresql/15/bin
 
 SCALES=(0.1 1)
@@ -30,6 +39,8 @@ WORKERS=$(( $(nproc) * 2 + 1 ))
 WORKER_CLASS=sync
 PORT=${BENCH_PORT:-8190}
 KEEP=0
+SETUP_ONLY=0
+BOUNDARIES=${BENCH_BOUNDARIES:-$ROOT/../shared/data/sweden_municipalities.geojson}
 COMMAND="bench/run.sh $*"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,9 +49,19 @@ while [ $# -gt 0 ]; do
     --workers) WORKERS=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --setup-only) SETUP_ONLY=1; shift ;;
+    --boundaries) BOUNDARIES=$2; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
+
+if [ ! -s "$BOUNDARIES" ]; then
+  echo "The national boundary file is missing: $BOUNDARIES" >&2
+  echo "The bench spreads its data over all 290 municipalities. Give the file with" >&2
+  echo "--boundaries FILE (GeoJSON; properties id = municipality code, kom_namn = name)." >&2
+  exit 2
+fi
+BOUNDARIES=$(realpath "$BOUNDARIES")
 
 scripts/apt-ensure.sh time
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing" >&2; exit 1; }
@@ -119,8 +140,6 @@ start_gunicorn() {
   local var=$WORK/var
   mkdir -p "$var"
   export DJANGO_DEBUG=false
-  export DJANGO_SECRET_KEY
-  DJANGO_SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
   export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
   export BROREBRO_VAR_DIR=$var
   export LOG_LEVEL=WARNING
@@ -149,7 +168,7 @@ stop_gunicorn() {
 }
 
 production_env_off() {
-  unset DJANGO_DEBUG DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS BROREBRO_VAR_DIR LOG_LEVEL
+  unset DJANGO_DEBUG DJANGO_ALLOWED_HOSTS BROREBRO_VAR_DIR LOG_LEVEL
 }
 
 run_scale() {
@@ -162,9 +181,8 @@ run_scale() {
   fresh_database
   log "scale $s on ${DATABASE_URL%%\?*}"
   timed "$s" migrate $PY manage.py migrate --noinput -v 0
-  timed "$s" municipalities $PY bench/generate.py municipalities --scale "$s" $RESET
-  timed "$s" boundaries $PY manage.py import_municipality_boundaries --skip-unknown \
-    "$ROOT/../shared/data/sweden_municipalities.geojson"
+  timed "$s" municipalities $PY bench/generate.py municipalities --scale "$s" --boundaries "$BOUNDARIES" $RESET
+  timed "$s" boundaries $PY manage.py import_municipality_boundaries --skip-unknown "$BOUNDARIES"
   timed "$s" premises $PY bench/generate.py premises --scale "$s"
   timed "$s" land $PY bench/generate.py land --scale "$s"
   timed "$s" surveys $PY bench/generate.py surveys --scale "$s"
@@ -175,6 +193,13 @@ run_scale() {
     || log "the premises CSV could not be made (see above); the import is not measured"
 
   start_gunicorn
+  if [ "$SETUP_ONLY" = 1 ]; then
+    log "set-up only: the dataset is built and the server answers /healthz; no load, no results"
+    stop_gunicorn
+    production_env_off
+    [ "$KEEP" = 1 ] || [ -n "$USER_DB" ] || dropdb -h $PG_HOST -p $PG_PORT -U postgres --if-exists br_bench
+    return 0
+  fi
   log "load: $WORKERS $WORKER_CLASS workers, 4 clients, ≤ ${SECONDS_PER_ENDPOINT}s per endpoint"
   $PY bench/load.py --base "http://127.0.0.1:$PORT" --mix "$WORK/mix-$s.json" --out "$WORK/load-$s.json" \
     --clients 4 --seconds "$SECONDS_PER_ENDPOINT" --gunicorn-pid "$GUNICORN_PID" \
@@ -206,5 +231,6 @@ run_scale() {
 for s in "${SCALES[@]}"; do
   run_scale "$s"
 done
+[ "$SETUP_ONLY" = 1 ] && exit 0
 $PY bench/report.py render --results "$RESULTS" --out "$ROOT/bench/RESULTS.md"
 log "wrote bench/RESULTS.md"
