@@ -56,6 +56,9 @@ SEED = 20261126
 # passes it with --boundaries.
 NATIONAL_BOUNDARIES = BASE_DIR.parent / "shared" / "data" / "sweden_municipalities.geojson"
 FIXTURE = BASE_DIR / "fixtures" / "municipalities.json"
+# Reference rows that a data migration creates; --reset keeps them (the survey step
+# needs the authority areas, and nothing would put them back short of a new database).
+SEEDED_BY_MIGRATIONS = {"surveys.AuthorityArea", "surveys.ServiceFactor"}
 YEARS = list(range(2011, 2026))
 ORE_COUNTY = "18"
 # Large towns get more listings and responses than a village; a weight multiplies
@@ -211,14 +214,15 @@ def step_municipalities(args) -> None:
     with transaction.atomic():
         if args.reset:
             with connection.cursor() as cursor:
+                from django.apps import apps
+
                 tables = ["brorebro_municipality"]
                 for label in ("premises", "land", "surveys"):
                     try:
-                        from django.apps import apps
-
-                        tables += [m._meta.db_table for m in apps.get_app_config(label).get_models()]
+                        models_ = apps.get_app_config(label).get_models()
                     except LookupError:
-                        pass
+                        continue
+                    tables += [m._meta.db_table for m in models_ if m._meta.label not in SEEDED_BY_MIGRATIONS]
                 cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         slugs: set[str] = set()
         rows = []
