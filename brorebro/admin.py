@@ -7,20 +7,18 @@ uses it. `ImportAdminMixin` adds an upload page that runs a core `Importer`.
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from brorebro.importing import ImportError_, read_upload
+from brorebro.admin_import import ImportAdminMixin, ImportForm  # noqa: F401 (re-exported; the import page lives there)
 from brorebro.listings import ListingStatus
 from brorebro.models import Inquiry, Municipality, Officer
 
@@ -179,73 +177,6 @@ class RegionalOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return user_sees_all(request) and super().has_delete_permission(request, obj)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("CSV (comma or semicolon separated, UTF-8) or XLSX, as described in the README."),
-    )
-    dry_run = forms.BooleanField(
-        label=_("Dry run: check the file and show what would change, without saving"),
-        required=False,
-        initial=True,
-    )
-
-
-class ImportAdminMixin:
-    """Adds an "Import" page to a ModelAdmin that runs `importer_class` on an upload."""
-
-    importer_class = None
-    import_form_class = ImportForm
-    import_template = "admin/brorebro/import.html"
-
-    def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name=f"{opts.app_label}_{opts.model_name}_import",
-            ),
-        ] + super().get_urls()
-
-    def import_view(self, request):
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            raise PermissionDenied
-        report = None
-        form = self.import_form_class(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                source = self.read_import_source(form)
-            except ImportError_ as exc:
-                form.add_error("file", str(exc))
-            else:
-                importer = self.importer_class(
-                    user=request.user, dry_run=form.cleaned_data["dry_run"], **self.importer_kwargs(form)
-                )
-                report = importer.run(source)
-                if report.ok and not report.dry_run:
-                    messages.success(request, report.summary())
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import %(name)s") % {"name": self.model._meta.verbose_name_plural},
-            "form": form,
-            "report": report,
-            "help_text": self.import_help_text(),
-        }
-        return TemplateResponse(request, self.import_template, context)
-
-    def read_import_source(self, form):
-        """The uploaded file as rows; override for formats other than CSV/XLSX (e.g. GIS)."""
-        return read_upload(form.cleaned_data["file"])
-
-    def importer_kwargs(self, form) -> dict:
-        return {}
-
-    def import_help_text(self) -> str:
-        return ""
 
 
 # --- Listing actions, shared by premises and land (module-level, as Django admin likes).

@@ -12,13 +12,11 @@ The CSV export writes the same columns plus `url`, so an export can be imported 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,7 +91,7 @@ class PremisesRow:
 
 class PremisesImporter(Importer):
     required_columns = REQUIRED_COLUMNS
-    label = "premises"
+    key_column = "external_ref"
 
     def check_headers(self, headers: list[str]) -> list[str]:
         problems = super().check_headers(headers)
@@ -126,10 +124,10 @@ class PremisesImporter(Importer):
             "rent_sek_per_m2_year": self._whole(row, "rent_sek_per_m2_year", MAX_RENT),
             "price_sek": self._whole(row, "price_sek", MAX_PRICE),
             "available_from": row.date("available_from"),
-            "description_sv": row.text("description_sv", max_length=MAX_TEXT),
-            "description_en": row.text("description_en", max_length=MAX_TEXT),
+            "description_sv": row.text("description_sv", max_length=MAX_TEXT, multiline=True),
+            "description_en": row.text("description_en", max_length=MAX_TEXT, multiline=True),
             "contact_name": row.text("contact_name", max_length=120),
-            "contact_email": self._email(row),
+            "contact_email": row.email("contact_email"),
             "contact_phone": row.text("contact_phone", max_length=40),
         }
         values.update(self._areas(row))
@@ -144,8 +142,7 @@ class PremisesImporter(Importer):
         return PremisesRow(municipality=municipality, external_ref=external_ref, status=status, values=values)
 
     def _whole(self, row: Row, column: str, maximum: int, required: bool = False) -> int | None:
-        number = row.decimal(column, required=required, minimum=0, maximum=maximum)
-        return None if number is None else int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return row.whole(column, required=required, minimum=0, maximum=maximum)
 
     def _areas(self, row: Row) -> dict[str, int | None]:
         low = self._whole(row, "area_min_m2", MAX_AREA_M2, required=True)
@@ -168,15 +165,6 @@ class PremisesImporter(Importer):
                 row.error(
                     "postal_code", _("“%(value)s” is not a postal code (five digits)") % {"value": value}
                 )
-        return value
-
-    def _email(self, row: Row) -> str:
-        value = row.text("contact_email", max_length=254)
-        if value:
-            try:
-                validate_email(value)
-            except ValidationError:
-                row.error("contact_email", _("“%(value)s” is not an email address") % {"value": value})
         return value
 
     def _location(self, row: Row, municipality: Municipality | None) -> Point | None:
@@ -211,22 +199,14 @@ class PremisesImporter(Importer):
         return point
 
     # --- the whole file
+    def key(self, item: PremisesRow) -> tuple[int, str]:
+        return item.key
+
+    def describe_key(self, item: PremisesRow) -> str:
+        return f"{item.external_ref} ({item.municipality.name})"
+
     def validate_batch(self, items: list[tuple[Row, PremisesRow]]) -> None:
-        first_line: dict[tuple[int, str], int] = {}
-        for row, item in items:
-            if item.key in first_line:
-                row.error(
-                    "external_ref",
-                    _("“%(ref)s” for %(name)s is already on line %(line)d")
-                    % {
-                        "ref": item.external_ref,
-                        "name": item.municipality.name,
-                        "line": first_line[item.key],
-                    },
-                )
-            else:
-                first_line[item.key] = row.line
-        self._existing = self._load_existing(first_line)
+        self._existing = self._load_existing({item.key for _row, item in items})
 
     def _load_existing(self, keys) -> dict[tuple[int, str], Premises]:
         """The premises the file will update, in a few queries instead of one per row."""

@@ -9,10 +9,9 @@ officer may look at them, only regional administrators (and superusers) change t
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from brorebro.admin import (
@@ -23,9 +22,8 @@ from brorebro.admin import (
     user_municipalities,
     user_sees_all,
 )
-from brorebro.importing import ImportError_
 from brorebro.models import Municipality
-from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_upload
+from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_bytes
 from skills.models import REGION_COUNTY, Industry, Intake, Occupation, Partner, Programme, ShortageAssessment
 
 
@@ -74,7 +72,9 @@ class ShortageAssessmentAdmin(ImportAdminMixin, RegionalOnlyAdmin):
     autocomplete_fields = ["occupation"]
     list_select_related = ["occupation"]
     importer_class = YrkesbarometerImporter
-    change_list_template = "skills/admin/assessment_change_list.html"
+    import_form_class = YrkesbarometerImportForm
+    import_reader = staticmethod(read_yrkesbarometer_bytes)
+    import_title = _("Import Yrkesbarometer")
 
     def get_queryset(self, request):
         # The municipality's name for municipal assessments, in the same query as the list.
@@ -97,38 +97,6 @@ class ShortageAssessmentAdmin(ImportAdminMixin, RegionalOnlyAdmin):
                 "the whole file is right."
             )
         )
-
-    def import_view(self, request):
-        # The core view reads CSV/XLSX; Yrkesbarometer is JSON, so this reads it with the JSON reader.
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            raise PermissionDenied
-        report = None
-        form = YrkesbarometerImportForm(request.POST or None, request.FILES or None)
-        importer = None
-        if request.method == "POST" and form.is_valid():
-            try:
-                source = read_yrkesbarometer_upload(form.cleaned_data["file"])
-            except ImportError_ as exc:
-                form.add_error("file", str(exc))
-            else:
-                importer = YrkesbarometerImporter(user=request.user, dry_run=form.cleaned_data["dry_run"])
-                report = importer.run(source)
-                if report.ok and not report.dry_run:
-                    messages.success(request, report.summary())
-                if importer.skipped:
-                    messages.info(
-                        request,
-                        _("%(n)d item(s) for other counties were skipped.") % {"n": importer.skipped},
-                    )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("Import Yrkesbarometer"),
-            "form": form,
-            "report": report,
-            "help_text": self.import_help_text(),
-        }
-        return TemplateResponse(request, self.import_template, context)
 
 
 class IntakeInline(admin.TabularInline):

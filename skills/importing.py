@@ -22,17 +22,24 @@ values) to try the import with.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from brorebro.importing import Importer, ImportError_, Row, Source
+from brorebro.importing import (
+    Importer,
+    ImportError_,
+    Row,
+    Source,
+    check_record_count,
+    read_json_bytes,
+    read_path,
+    read_upload,
+)
 from skills.models import (
     REGION_COUNTY,
     REGION_NATIONAL,
@@ -99,14 +106,7 @@ _PERIOD_SEASON = re.compile(r"^(var|host)\s*(\d{4})$")
 
 # --- reading -------------------------------------------------------------------------
 def read_yrkesbarometer_bytes(data: bytes, name: str = "yrkesbarometer.json") -> Source:
-    try:
-        items = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ImportError_(_("The file is not UTF-8 text.")) from None
-    except json.JSONDecodeError as exc:
-        raise ImportError_(
-            _("The file is not valid JSON (line %(line)d: %(msg)s).") % {"line": exc.lineno, "msg": exc.msg}
-        ) from None
+    items = read_json_bytes(data)
     if isinstance(items, dict):
         # Some exports wrap the list, e.g. {"data": [...]}: take the single list inside.
         lists = [v for v in items.values() if isinstance(v, list)]
@@ -114,32 +114,24 @@ def read_yrkesbarometer_bytes(data: bytes, name: str = "yrkesbarometer.json") ->
             items = lists[0]
     if not isinstance(items, list):
         raise ImportError_(_("The file must hold a JSON list of objects."))
+    check_record_count(len(items))
 
     def rows() -> Iterator[tuple[int, dict]]:
         for number, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 yield number, {"__not_object__": type(item).__name__}
                 continue
-            # Values may be numbers in JSON (ssyk 7231, lan 18); the Row reads text.
-            yield number, {key: "" if value is None else str(value) for key, value in item.items()}
+            yield number, item
 
     return Source(name=name, headers=list(COLUMNS), rows=rows())
 
 
 def read_yrkesbarometer_path(path: str | Path) -> Source:
-    path = Path(path)
-    if not path.is_file():
-        raise ImportError_(_("No such file: %(path)s") % {"path": path})
-    return read_yrkesbarometer_bytes(path.read_bytes(), path.name)
+    return read_path(path, read_yrkesbarometer_bytes)
 
 
 def read_yrkesbarometer_upload(upload) -> Source:
-    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise ImportError_(
-            _("The file is too large (%(size)d MB; the limit is %(limit)d MB).")
-            % {"size": upload.size // 2**20, "limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
-        )
-    return read_yrkesbarometer_bytes(upload.read(), upload.name)
+    return read_upload(upload, read_yrkesbarometer_bytes)
 
 
 # --- importing -------------------------------------------------------------------------
@@ -159,23 +151,24 @@ class YrkesbarometerImporter(Importer):
     """Creates or updates occupations (by SSYK) and assessments (by SSYK, region, period)."""
 
     required_columns = ()  # JSON objects have no header line; missing fields are reported per item
+    row_noun = "item"
+    key_column = "ssyk"
 
     def __init__(self, user=None, dry_run: bool = False):
         super().__init__(user=user, dry_run=dry_run)
         self.skipped = 0
 
-    def run(self, source: Source):
-        self.skipped = 0
-        return super().run(Source(source.name, source.headers, self._kept(source.rows)))
+    @staticmethod
+    def _other_county(values: dict) -> bool:
+        lan = str(values.get("lan", "")).strip()
+        return (
+            bool(re.fullmatch(r"\d{1,2}", lan)) and lan.zfill(2) not in KEPT_REGIONS and 1 <= int(lan) <= 25
+        )
 
-    def _kept(self, rows):
-        """Leave out the other counties before validation; they are not errors, only counted."""
-        for number, values in rows:
-            lan = str(values.get("lan", "")).strip()
-            if re.fullmatch(r"\d{1,2}", lan) and lan.zfill(2) not in KEPT_REGIONS and 1 <= int(lan) <= 25:
-                self.skipped += 1
-                continue
-            yield number, values
+    def after_save(self, items, report) -> None:
+        if report.skipped:
+            self.skipped = report.skipped
+            report.notes.append(_("%(n)d item(s) for other counties were left out.") % {"n": report.skipped})
 
     @staticmethod
     def _word(row: Row, column: str, table: dict, *, required: bool) -> str:
@@ -215,6 +208,8 @@ class YrkesbarometerImporter(Importer):
         if "__not_object__" in row.values:
             row.error("", _("the item is not an object with the Yrkesbarometer fields"))
             return None
+        if self._other_county(row.values):
+            return None  # left out on purpose: counted, not an error
         ssyk = row.text("ssyk", required=True)
         if ssyk and not re.fullmatch(r"\d{4}", ssyk):
             row.error("ssyk", _("“%(value)s” is not a four-digit SSYK 2012 code") % {"value": ssyk})
@@ -238,18 +233,11 @@ class YrkesbarometerImporter(Importer):
             )
         return item
 
-    def validate_batch(self, items: list[tuple[Row, AssessmentItem]]) -> None:
-        seen: dict[tuple[str, str, str], int] = {}
-        for row, item in items:
-            key = (item.ssyk, item.region_code, item.period)
-            if key in seen:
-                row.error(
-                    "ssyk",
-                    _("SSYK %(ssyk)s, county %(lan)s, period %(period)s is already given in line %(line)d")
-                    % {"ssyk": item.ssyk, "lan": item.region_code, "period": item.period, "line": seen[key]},
-                )
-            else:
-                seen[key] = row.line
+    def key(self, item: AssessmentItem) -> tuple[str, str, str]:
+        return (item.ssyk, item.region_code, item.period)
+
+    def describe_key(self, item: AssessmentItem) -> str:
+        return f"SSYK {item.ssyk}, lan {item.region_code}, {item.period}"
 
     def save_item(self, item: AssessmentItem) -> str:
         occupation, created_occupation = Occupation.objects.get_or_create(

@@ -5,7 +5,6 @@ Both run on the core `Importer`, so both are all-or-nothing and report every bad
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -14,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from brorebro.importing import Importer, ImportError_, Row, Source
+from brorebro.importing import CREATED, Importer, ImportError_, Row, Source, read_json_bytes, read_path
 from surveys.models import (
     ANSWER_FIELDS,
     AuthorityArea,
@@ -46,15 +45,13 @@ class ResponseImporter(Importer):
 
     required_columns = RESPONSE_COLUMNS
     batch_size = 5000
+    # Responses have no identity of their own: the same answers twice are two respondents.
 
     def __init__(self, user=None, dry_run: bool = False, scale: int | None = None):
         super().__init__(user=user, dry_run=dry_run)
         self.scale = scale
         self.rounds = {r.year: r for r in SurveyRound.objects.all()}
         self.areas = {a.slug: a for a in AuthorityArea.objects.all()}
-        self._buffer: list[Response] = []
-        self._expected = 0
-        self._seen = 0
 
     def check_headers(self, headers: list[str]) -> list[str]:
         problems = super().check_headers(headers)
@@ -116,23 +113,17 @@ class ResponseImporter(Importer):
             return None
         return {"year": year, "municipality": municipality, "area": area, **answers}
 
-    def validate_batch(self, items):
-        # save_item buffers for bulk_create; it must know when the last item comes.
-        self._expected = len(items)
-
-    def save_item(self, item: dict[str, Any]) -> str:
-        year = item.pop("year")
-        survey_round = self.rounds.get(year)
-        if survey_round is None:
-            survey_round = SurveyRound.objects.create(year=year, scale_max=self.scale)
-            self.rounds[year] = survey_round
-        self._buffer.append(Response(round=survey_round, **item))
-        self._seen += 1
-        if len(self._buffer) >= self.batch_size or self._seen == self._expected:
-            Response.objects.bulk_create(self._buffer, batch_size=self.batch_size)
-            self._buffer = []
-        item["year"] = year
-        return "created"
+    def save_all(self, items: list[dict[str, Any]]) -> list[str]:
+        responses = []
+        for item in items:
+            survey_round = self.rounds.get(item["year"])
+            if survey_round is None:
+                survey_round = SurveyRound.objects.create(year=item["year"], scale_max=self.scale)
+                self.rounds[item["year"]] = survey_round
+            fields = {name: value for name, value in item.items() if name != "year"}
+            responses.append(Response(round=survey_round, **fields))
+        Response.objects.bulk_create(responses, batch_size=self.batch_size)
+        return [CREATED] * len(items)
 
     def describe(self, item: dict[str, Any]) -> str:
         return f"{item['year']} {item['municipality'].code} {item['area'].slug}"
@@ -149,10 +140,7 @@ def read_kolada(data: bytes, name: str = "kolada.json") -> Source:
     the number is the entry's position in the file (entries with a null value are
     skipped, as Kolada lists KPIs nobody reported). Period may be a string or a number.
     """
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportError_(_("The file is not valid JSON: %(error)s") % {"error": exc}) from None
+    document = read_json_bytes(data)
     pages = document if isinstance(document, list) else [document]
     entries: list[Any] = []
     for page in pages:
@@ -185,10 +173,7 @@ def read_kolada(data: bytes, name: str = "kolada.json") -> Source:
 
 
 def read_kolada_path(path: str | Path) -> Source:
-    path = Path(path)
-    if not path.is_file():
-        raise ImportError_(_("No such file: %(path)s") % {"path": path})
-    return read_kolada(path.read_bytes(), path.name)
+    return read_path(path, read_kolada)
 
 
 class KoladaImporter(Importer):
@@ -196,6 +181,8 @@ class KoladaImporter(Importer):
 
     required_columns = KOLADA_COLUMNS
     source_label = "Kolada"
+    row_noun = "entry"
+    key_column = "kpi"
 
     def __init__(self, user=None, dry_run: bool = False):
         super().__init__(user=user, dry_run=dry_run)
@@ -234,16 +221,11 @@ class KoladaImporter(Importer):
             "value": value.quantize(Decimal("0.01")),
         }
 
-    def validate_batch(self, items):
-        seen: dict[tuple, int] = {}
-        for row, item in items:
-            key = (item["year"], item["area_code"], item["authority_area"])
-            if key in seen:
-                row.error(
-                    "kpi", _("the same figure is already given in entry %(line)d") % {"line": seen[key]}
-                )
-            else:
-                seen[key] = row.line
+    def key(self, item: dict[str, Any]) -> tuple:
+        return (item["year"], item["area_code"], item["authority_area"])
+
+    def describe_key(self, item: dict[str, Any]) -> str:
+        return f"{item['kpi']} {item['area_code']} {item['year']}"
 
     def save_item(self, item: dict[str, Any]) -> str:
         _obj, created = PublishedResult.objects.update_or_create(

@@ -67,12 +67,23 @@ def test_comma_separated_file_creates_premises(places):
 
 def test_semicolon_file_with_bom_and_decimal_commas(places):
     header = HEADER.replace(",", ";")
-    row = "L1;1880;Kontor;office;;;Örebro;59,2741;15,2066;120,4;300,6;rent;1 400,00;;;;;;;;published"
+    row = "L1;1880;Kontor;office;;;Örebro;59,2741;15,2066;120,0;300;rent;1 400,00;;;;;;;;published"
     data = "\ufeff".encode() + ("\n".join([header, row]) + "\n").encode("utf-8")
     report = run(data)
     assert report.ok, messages(report)
     office = Premises.objects.get(external_ref="L1")
-    assert (office.area_min_m2, office.area_max_m2, office.rent_sek_per_m2_year) == (120, 301, 1400)
+    assert (office.area_min_m2, office.area_max_m2, office.rent_sek_per_m2_year) == (120, 300, 1400)
+    assert float(office.location.transform(4326, clone=True).y) == pytest.approx(59.2741, abs=1e-6)
+
+
+def test_a_fractional_whole_number_is_an_error_not_rounded(places):
+    row = ORE_1.replace(",120,300,", ",120.4,300,")
+    report = run(csv_bytes(row))
+    assert not report.ok
+    assert messages(report) == [
+        "line 2, column area_min_m2: “120.4” is not a whole number (a fraction is not allowed)"
+    ]
+    assert not Premises.objects.exists()
 
 
 def test_sweref_coordinates_are_accepted(places):

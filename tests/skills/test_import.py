@@ -90,7 +90,7 @@ def test_good_file_creates_occupations_and_assessments(write, capsys):
     }
     out = capsys.readouterr().out
     assert "5 created and 0 updated." in out
-    assert "Skipped 2 item(s) for other counties." in out
+    assert "2 item(s) for other counties were left out." in out
 
 
 def test_reimport_updates_instead_of_duplicating(write, capsys):
@@ -143,16 +143,16 @@ def test_bad_file_reports_every_problem_with_its_item_number_and_saves_nothing(w
         call_command("import_yrkesbarometer", write(BAD))
     err = capsys.readouterr().err
     expected = [
-        "line 2, column ssyk: “72” is not a four-digit SSYK 2012 code",
-        "line 3, column rekryteringssituation: unknown value “jättebrist”",
-        "line 4, column prognos: unknown value “kanske”",
-        "line 5, column omgang: unknown period “förra året”",
-        "line 6, column ssyk_text: a name is required for a new occupation (SSYK 2511)",
-        "line 7, column lan: unknown county code “Örebro”",
-        "line 8: the item is not an object",
-        "line 9, column ssyk: SSYK 7231, county 18, period 2025-2 is already given in line 1",
-        "line 10, column rekryteringssituation: a value is required",
-        "line 10, column jobbmojligheter: unknown value “enorma”",
+        "item 2, field ssyk: “72” is not a four-digit SSYK 2012 code",
+        "item 3, field rekryteringssituation: unknown value “jättebrist”",
+        "item 4, field prognos: unknown value “kanske”",
+        "item 5, field omgang: unknown period “förra året”",
+        "item 6, field ssyk_text: a name is required for a new occupation (SSYK 2511)",
+        "item 7, field lan: unknown county code “Örebro”",
+        "item 8: the item is not an object",
+        "item 9, field ssyk: “SSYK 7231, lan 18, 2025-2” is already given on item 1",
+        "item 10, field rekryteringssituation: a value is required",
+        "item 10, field jobbmojligheter: unknown value “enorma”",
     ]
     for message in expected:
         assert message in err
@@ -226,7 +226,7 @@ def test_admin_upload_shows_every_problem(client, regional_admin):
     client.force_login(regional_admin)
     response = client.post("/admin/skills/shortageassessment/import/", {"file": upload(BAD)})
     html = response.content.decode()
-    assert "line 10, column jobbmojligheter" in html or "rad 10, kolumn jobbmojligheter" in html
+    assert "item 10, field jobbmojligheter" in html or "rad 10, kolumn jobbmojligheter" in html
     assert ShortageAssessment.objects.count() == 0
 
 
@@ -242,4 +242,4 @@ def test_the_example_file_in_fixtures_imports(settings, capsys):
     call_command("import_yrkesbarometer", str(path))
     assert ShortageAssessment.objects.filter(region_code="18").count() == 7
     assert ShortageAssessment.objects.filter(region_code="00").count() == 1
-    assert "Skipped 1 item(s) for other counties." in capsys.readouterr().out
+    assert "1 item(s) for other counties were left out." in capsys.readouterr().out

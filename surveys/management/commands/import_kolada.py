@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brorebro.importing import ImportCommand
-from surveys.importing import KoladaImporter, read_kolada_path
+from surveys.importing import KoladaImporter, read_kolada
 
 
 class Command(ImportCommand):
@@ -14,6 +14,4 @@ class Command(ImportCommand):
         "problems are reported by entry number. All or nothing."
     )
     importer_class = KoladaImporter
-
-    def read_source(self, path, options):
-        return read_kolada_path(path)
+    reader = staticmethod(read_kolada)
