@@ -210,3 +210,24 @@ def validate_pdf_upload(upload) -> None:
             code="pdf_too_many_pages",
             params={"pages": pages, "limit": settings.PDF_MAX_PAGES},
         )
+
+
+def move_to_new_name(fieldfile) -> bool:
+    """Store a file under a new random name and point `fieldfile` at it; the old name stops
+    working once the record is saved (django-cleanup deletes the old file after the commit).
+
+    For a listing that leaves the public site: its file names were shown on its public
+    page, and must not keep working for whoever noted them. Returns False when there is
+    nothing to move or the stored file is unreadable (the record then keeps its name).
+    """
+    if not fieldfile:
+        return False
+    old = fieldfile.name
+    try:
+        new = fieldfile.field.generate_filename(fieldfile.instance, old)
+        with fieldfile.storage.open(old, "rb") as source:
+            fieldfile.name = fieldfile.storage.save(new, source)
+    except (OSError, ValueError) as error:
+        logger.warning("Could not move %s to a new name: %s", old, error)
+        return False
+    return True

@@ -33,6 +33,7 @@ from brorebro.listings import Listing, ListingQuerySet, ListingStatus
 from brorebro.spatial import ST_X, ST_Y, WGS84
 from brorebro.uploads import (
     RandomName,
+    move_to_new_name,
     reencode_image,
     thumbnail_of,
     validate_image_upload,
@@ -293,7 +294,30 @@ class Premises(Listing):
         """A reference for a listing that has none in another system, e.g. "BRO-3F9A2C1D"."""
         return f"BRO-{secrets.token_hex(4).upper()}"
 
+    def save(self, *args, **kwargs):
+        if self._leaves_public_site():
+            self._move_files_out_of_sight(kwargs)
+        super().save(*args, **kwargs)
+
     # --- life cycle
+    def _leaves_public_site(self) -> bool:
+        return (
+            not self._state.adding
+            and getattr(self, "_stored_status", None) == PremisesStatus.PUBLISHED
+            and self.status != PremisesStatus.PUBLISHED
+        )
+
+    def _move_files_out_of_sight(self, save_kwargs: dict) -> None:
+        """Floor plan and photos get new random names when the listing leaves the public site
+        (draft, let, sold, archived): the old addresses were public and now answer 404.
+        They were never published under the new names; re-publishing shows those."""
+        if move_to_new_name(self.floor_plan) and save_kwargs.get("update_fields") is not None:
+            save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "floor_plan"}
+        for photo in self.images.all():
+            moved = [name for name in ("image", "thumbnail") if move_to_new_name(getattr(photo, name))]
+            if moved:
+                photo.save(update_fields=moved)
+
     def mark_taken(self, user=None) -> None:
         """Let (for rent) or sold (for sale)."""
         self.set_status(PremisesStatus.SOLD if self.tenure == Tenure.SALE else PremisesStatus.LET, user=user)
