@@ -17,7 +17,10 @@ The method, step by step (the trends page explains the same in plain language):
 5. **Grade** from the value rounded half-up to a whole number: ≥ 80 very high,
    70–79 high, 62–69 acceptable, 50–61 low, < 50 very low.
 6. **Suppression.** With n below the round's `min_n_display` the value, interval and
-   grade are not shown publicly; n still is.
+   grade are not shown publicly; n still is. Because totals are sums of their parts,
+   more units are then withheld (complementary suppression, `withheld_units()`), so
+   that no hidden value can be worked out from the published ones. One decision per
+   round, from all the data, used by the pages, the chart and the export alike.
 7. **Service factor indexes** rescale and average the factor answers in the same way,
    per factor, over the answers given.
 
@@ -40,6 +43,7 @@ chosen ones.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -85,11 +89,6 @@ def half_up(numerator: int, denominator: int, decimals: int = 0) -> int:
     value rounded half up to `decimals` decimals is this integer / 10^decimals.
     """
     return (2 * numerator * 10**decimals + denominator) // (2 * denominator)
-
-
-def round_half_up(value, decimals: int = 0) -> Fraction:
-    """Round half up (not to even, as round() does): 61.5 → 62, 61.49 → 61."""
-    return Fraction(half_up(*_ratio(value), decimals), 10**decimals)
 
 
 def tenths(value) -> int:
@@ -164,33 +163,17 @@ def _t_central_probability(t: float, df: int) -> float:
     return sin * total
 
 
-# --- sums and estimates ------------------------------------------------------------------
-@dataclass
-class Sums:
-    """n, Σr and Σr² of a unit's raw scores, plus all responses (complete or not)."""
-
-    n: int = 0
-    s1: int = 0
-    s2: int = 0
-    responses: int = 0
-
-    def add(self, other: Sums) -> None:
-        self.n += other.n
-        self.s1 += other.s1
-        self.s2 += other.s2
-        self.responses += other.responses
-
-
+# --- estimates ---------------------------------------------------------------------------
 class Estimate:
-    """A unit's index: value, n, interval and grade, with suppression applied by callers.
+    """A unit's index: value, n, interval and grade, and whether the public may see them.
 
     The mean and the variance are exact rationals held as integer pairs; `mean` and
     `variance` give them as Fractions, `value`, `sd` and `ci` as floats (the same floats
     as float(Fraction), since int / int is correctly rounded), and `grade` and
-    `value_tenths` round them exactly in integers.
+    `public_tenths()` round them exactly in integers.
     """
 
-    __slots__ = ("n", "responses", "min_n_display", "_mean", "_variance")
+    __slots__ = ("n", "responses", "min_n_display", "withheld", "_mean", "_variance")
 
     def __init__(
         self,
@@ -203,21 +186,11 @@ class Estimate:
         self.n = n
         self.responses = responses
         self.min_n_display = min_n_display
+        # Set by compute(): hidden although n is large enough, so that a hidden small
+        # unit cannot be worked out from the published ones (see withheld_units()).
+        self.withheld = False
         self._mean = mean  # (numerator, denominator > 0) or None
         self._variance = variance
-
-    @classmethod
-    def from_sums(cls, sums: Sums, *, offset: int, scale: Fraction, min_n_display: int) -> Estimate:
-        """The index of values v = (r − offset) · scale from the sums of the raw scores r."""
-        return cls.from_totals(
-            sums.n,
-            sums.s1,
-            sums.s2,
-            sums.responses,
-            offset=offset,
-            scale=(scale.numerator, scale.denominator),
-            min_n_display=min_n_display,
-        )
 
     @classmethod
     def from_totals(
@@ -231,29 +204,21 @@ class Estimate:
         scale: tuple[int, int],
         min_n_display: int,
     ) -> Estimate:
-        """As from_sums, from plain integers; scale = (a, b) with b > 0 stands for a / b.
+        """The index of values v = (r − offset) · a / b from n, S1 = Σr and S2 = Σr², scale = (a, b).
 
         mean = a/b · (S1/n − offset) = a·(S1 − offset·n) / (b·n)
         variance = (a/b)² · (n·S2 − S1²) / (n·(n − 1))
         """
-        return _estimate(n, s1, s2, responses, offset, scale[0], scale[1], min_n_display)
+        a, b = scale
+        mean = (a * (s1 - offset * n), b * n) if n else None
+        variance = (a * a * (n * s2 - s1 * s1), b * b * n * (n - 1)) if n >= 2 else None
+        return cls(n, responses, min_n_display, mean, variance)
 
     def __repr__(self) -> str:
-        return f"Estimate(n={self.n}, responses={self.responses}, mean={self.mean!r}, min_n_display={self.min_n_display})"
-
-    def __eq__(self, other) -> bool:
-        if not isinstance(other, Estimate):
-            return NotImplemented
-        return (self.n, self.responses, self.min_n_display, self.mean, self.variance) == (
-            other.n,
-            other.responses,
-            other.min_n_display,
-            other.mean,
-            other.variance,
+        return (
+            f"Estimate(n={self.n}, responses={self.responses}, mean={self.mean!r}, "
+            f"min_n_display={self.min_n_display}, withheld={self.withheld})"
         )
-
-    def __hash__(self) -> int:
-        return hash((self.n, self.responses, self.min_n_display, self.mean, self.variance))
 
     @property
     def mean(self) -> Fraction | None:
@@ -268,17 +233,18 @@ class Estimate:
         return self.responses - self.n
 
     @property
-    def suppressed(self) -> bool:
+    def too_few(self) -> bool:
+        """Fewer responses than the round shows (primary suppression)."""
         return self.n < self.min_n_display
+
+    @property
+    def suppressed(self) -> bool:
+        """Not shown publicly: too few responses, or withheld to protect such a unit."""
+        return self.n < self.min_n_display or self.withheld
 
     @property
     def value(self) -> float | None:
         return None if self._mean is None else self._mean[0] / self._mean[1]
-
-    @property
-    def value_tenths(self) -> int | None:
-        """The exact mean rounded half-up to one decimal, times ten."""
-        return None if self._mean is None else half_up(*self._mean, 1)
 
     @property
     def sd(self) -> float | None:
@@ -298,48 +264,20 @@ class Estimate:
     def grade(self) -> str | None:
         return None if self._mean is None else grade_of_whole(half_up(*self._mean))
 
-    # What the public may see: nothing but n when suppressed.
-    @property
-    def public_value(self) -> float | None:
-        return None if self.suppressed else self.value
-
-    @property
-    def public_ci(self) -> tuple[float, float] | None:
-        return None if self.suppressed else self.ci
-
-    @property
-    def public_grade(self) -> str | None:
-        return None if self.suppressed else self.grade
-
     def public_tenths(self) -> tuple[int | None, int | None, int | None, str | None]:
-        """(value, interval low, interval high) rounded half-up to tenths, and the grade, as shown.
+        """What the public sees: (value, interval low, interval high) in tenths, and the grade.
 
-        All None when suppressed. The same numbers as decimal1(mean), decimal1(ci) and
-        grade, in one call: the export asks this of some 30,000 units.
+        Rounded half-up to one decimal (as integers: 71.25 → 713); all None when
+        suppressed. The pages and the export both show exactly these numbers.
         """
-        if self.n < self.min_n_display or self._mean is None:
+        if self.suppressed or self._mean is None:
             return None, None, None, None
-        num, den = self._mean
-        value = (20 * num + den) // (2 * den)
-        whole = (2 * num + den) // (2 * den)
-        low = high = None
         ci = self.ci
+        low = high = None
         if ci is not None:
-            # float.as_integer_ratio is exact, so this is tenths(ci[0]) and tenths(ci[1]).
-            p, q = ci[0].as_integer_ratio()
-            low = (20 * p + q) // (2 * q)
-            p, q = ci[1].as_integer_ratio()
-            high = (20 * p + q) // (2 * q)
-        return value, low, high, grade_of_whole(whole)
-
-
-def _estimate(
-    n: int, s1: int, s2: int, responses: int, offset: int, a: int, b: int, min_n_display: int
-) -> Estimate:
-    """Estimate.from_totals with positional arguments: compute() calls it once per unit."""
-    mean = (a * (s1 - offset * n), b * n) if n else None
-    variance = (a * a * (n * s2 - s1 * s1), b * b * n * (n - 1)) if n >= 2 else None
-    return Estimate(n, responses, min_n_display, mean, variance)
+            # float.as_integer_ratio is exact, so this is the exact half-up of each end.
+            low, high = tenths(ci[0]), tenths(ci[1])
+        return half_up(*self._mean, 1), low, high, grade_of_whole(half_up(*self._mean))
 
 
 def nki_scale(scale_max: int) -> tuple[int, int]:
@@ -351,28 +289,135 @@ def factor_scale(scale_max: int) -> tuple[int, int]:
     return (100, scale_max - 1)
 
 
-def nki_estimate(sums: Sums, scale_max: int, min_n_display: int) -> Estimate:
-    return Estimate.from_totals(
-        sums.n,
-        sums.s1,
-        sums.s2,
-        sums.responses,
-        offset=3,
-        scale=nki_scale(scale_max),
-        min_n_display=min_n_display,
-    )
+# --- complementary suppression ---------------------------------------------------------------
+# How far (in NKI points) the published figures must leave room for a hidden small
+# unit's value to lie from its true value, in each direction the 0–100 scale allows.
+PROTECTION = 5
+# Hiding a region figure costs more than hiding a municipality's: the region is what
+# most readers come for.
+_REGION_COST = 10
+
+Key = tuple[str, str]  # (municipality code or REGION, area slug or TOTAL)
 
 
-def factor_estimate(sums: Sums, scale_max: int, min_n_display: int) -> Estimate:
-    return Estimate.from_totals(
-        sums.n,
-        sums.s1,
-        sums.s2,
-        sums.responses,
-        offset=1,
-        scale=factor_scale(scale_max),
-        min_n_display=min_n_display,
-    )
+def withheld_units(
+    units: dict[Key, tuple[int, int]],
+    members: set[str],
+    counted: set[str],
+    min_n: int,
+    per_point: int,
+) -> set[Key]:
+    """The units of one round (and one index) to hide besides those with too few responses.
+
+    `units` maps (code, slug) to (n, m), where m = n · value · per_point is an integer
+    (value on 0–100), so that sums are exact: published figures give m for every
+    shown unit, and n is always published.
+
+    **Why.** The published figures are tied by sums: a municipality's total is the sum
+    of its counted areas, the region's area figure the sum of the member
+    municipalities' figures, and the region's total both the sum of the members'
+    totals and of the region's counted areas. Hiding one unit in such a sum is
+    useless: the sum minus the others gives it back.
+
+    **The rule.** Write the round as a table: a row per municipality and one for the
+    region, a column per area and one for the total. Each sum is a row or a column.
+    A hidden value can be worked out exactly unless it lies on a *cycle* of hidden
+    cells (row → column → row …), because only then can the hidden values shift
+    together (+t, −t, +t, …) without changing any published sum. So for every unit with
+    too few responses, in a fixed order, the cheapest cycle through it is hidden too
+    (cost: the n of each newly hidden unit, ten times for a region figure; units
+    already hidden are free). Only cycles are used along which the hidden value can
+    move at least PROTECTION points up and down (as far as 0 and 100 allow) while
+    every other hidden value on the cycle stays within 0–100: so no hidden small unit
+    can be pinned down to within PROTECTION points, even by someone who knows all
+    published values exactly. Hiding more never makes another hidden value easier to
+    work out, so the units are protected one after the other.
+
+    The same rule, from the same full data, whatever a page or an export asks for.
+    """
+    # Each unit is an edge from its row to its column; a sum a unit is not part of
+    # (an area not counted toward the total, a municipality outside the region) is
+    # replaced by a free node, which ties nothing. z = sign · m makes every row and
+    # every column sum to zero, so hidden values can only move along cycles.
+    # A municipality outside the region is in one sum only, its own total: it gets a
+    # free node of its own, so each search below stays within the part it can reach.
+    edges: dict[Key, tuple[tuple[str, str], tuple[str, str], int]] = {}
+    for key, (n, _m) in units.items():
+        if n == 0:
+            continue  # no complete response: its sum is known to be nothing
+        code, slug = key
+        free = ("free", "" if code == REGION or code in members else code)
+        if code == REGION:
+            tail = ("row", REGION) if slug == TOTAL or slug in counted else free
+            edges[key] = (tail, ("col", slug), 1 if slug == TOTAL else -1)
+        elif slug == TOTAL:
+            edges[key] = (("row", code), ("col", TOTAL) if code in members else free, -1)
+        else:
+            tail = ("row", code) if slug in counted else free
+            head = ("col", slug) if code in members else free
+            if tail != head:  # both free: in no sum at all, nothing to protect
+                edges[key] = (tail, head, 1)
+
+    # Sorted, so that ties between equally cheap cycles are broken the same way every time.
+    adjacent: dict[tuple[str, str], list[tuple[Key, tuple[str, str], bool]]] = {}
+    for key in sorted(edges):
+        tail, head, _sign = edges[key]
+        adjacent.setdefault(tail, []).append((key, head, True))
+        adjacent.setdefault(head, []).append((key, tail, False))
+
+    primary = sorted(key for key in edges if units[key][0] < min_n)
+    hidden = set(primary)
+    for key in primary:
+        n, m = units[key]
+        full = 100 * per_point * n
+        wanted = PROTECTION * per_point * n
+        up, down = min(wanted, full - m), min(wanted, m)
+        tail, head, sign = edges[key]
+        path = _cheapest_path(head, tail, key, sign, up, down, units, edges, adjacent, hidden, per_point)
+        if path is None:  # no cycle with room enough: at least make it impossible to derive exactly
+            path = _cheapest_path(head, tail, key, sign, 0, 0, units, edges, adjacent, hidden, per_point)
+        hidden.update(path or ())
+    return hidden - set(primary)
+
+
+def _cheapest_path(start, goal, skip, sign, up, down, units, edges, adjacent, hidden, per_point):
+    """The cheapest path from start to goal that avoids `skip` and leaves it room to move.
+
+    Moving the skipped unit's m up by d moves each unit on the cycle by ±d: + when the
+    unit is passed in the direction of its edge and has the same sign, − otherwise. A
+    unit can be used only if it has room for both moves within 0..100.
+    """
+    best = {start: (0, 0)}
+    previous: dict = {}
+    queue = [(0, 0, 0, start)]
+    counter = 0
+    while queue:
+        cost, hops, _c, node = heapq.heappop(queue)
+        if node == goal:
+            path = []
+            while node != start:
+                key, node = previous[node]
+                path.append(key)
+            return path
+        if best.get(node, (cost, hops)) < (cost, hops):
+            continue
+        for key, other, forward in adjacent.get(node, ()):
+            if key == skip:
+                continue
+            n, m = units[key]
+            room_up, room_down = 100 * per_point * n - m, m
+            if (1 if forward else -1) * edges[key][2] * sign < 0:
+                room_up, room_down = room_down, room_up
+            if room_up < up or room_down < down:
+                continue
+            step = 0 if key in hidden else n * (_REGION_COST if key[0] == REGION else 1)
+            candidate = (cost + step, hops + 1)
+            if candidate < best.get(other, (math.inf, 0)):
+                best[other] = candidate
+                previous[other] = (key, node)
+                counter += 1
+                heapq.heappush(queue, (*candidate, counter, other))
+    return None
 
 
 # --- results -------------------------------------------------------------------------------
@@ -425,14 +470,6 @@ class NkiResults:
     def __len__(self) -> int:
         return len(self._nki)
 
-    def rows(self) -> list[UnitResult]:
-        """Sorted by year, then region before municipalities, then area (total first)."""
-        area_order = {area.slug: i for i, area in enumerate(self.areas, start=1)}
-        return sorted(
-            self,
-            key=lambda r: (r.year, r.area_code != REGION, r.area_code, area_order.get(r.area_slug, 0)),
-        )
-
 
 def compute(
     years: Iterable[int] | None = None, factors: bool = False, codes: Iterable[str] | None = None
@@ -468,9 +505,12 @@ def compute(
     # Lookups for the loop below, which runs once per unit row of the grouped query.
     counted = {(r.pk, a.pk) for r in round_list for a in r.counted_areas.all()}
     area_slugs = {a.pk: a.slug for a in areas}
-    # A municipality's code when its own units are wanted, else None.
-    unit_codes = {m.pk: m.code if wanted is None or m.code in wanted else None for m in municipalities}
+    # Member municipalities' units are always summed, shown or not: which units must be
+    # withheld depends on all of them (see withheld_units), and must not depend on
+    # what a page asks for.
+    unit_codes = {m.pk: m.code for m in municipalities if m.member or wanted is None or m.code in wanted}
     members = {m.pk for m in municipalities if m.member}
+    member_codes = {m.code for m in municipalities if m.member}
 
     # (round, unit code, area slug) -> [n, S1, S2, responses]. A row of the query is
     # exactly one municipality × area unit; its municipality total and the region are
@@ -507,7 +547,7 @@ def compute(
         s1, s2 = s1 or 0, s2 or 0
         slug, in_total = area_slugs[area_id], (round_id, area_id) in counted
         keys = []
-        code = unit_codes[municipality_id]
+        code = unit_codes.get(municipality_id)
         if code is not None:
             keys.append((round_id, code, slug))
             nki_sums[(round_id, code, slug)] = [n, s1, s2, count]
@@ -525,23 +565,65 @@ def compute(
             for round_key, code_key, slug_key in keys:
                 add(factor_sums, (round_key, code_key, slug_key, name), fn, fs1, fs2, fn)
 
-    # Per round: year and the arguments of Estimate.from_totals, built directly below
-    # (the same integers; this runs once per unit).
-    per_round = {
-        r.pk: (r.year, nki_scale(r.scale_max), factor_scale(r.scale_max), r.min_n_display) for r in round_list
-    }
+    # One suppression table per round for NKI, and per round and factor for the
+    # factor indexes: (n, m) with m the exact mean's numerator (see withheld_units).
+    per_round = {r.pk: r for r in round_list}
+    counted_slugs = {r.pk: {a.slug for a in r.counted_areas.all()} for r in round_list}
+    tables: dict[tuple, dict[Key, tuple[int, int]]] = {}
+    for (round_id, code, slug), (n, s1, _s2, _count) in nki_sums.items():
+        a, _b = nki_scale(per_round[round_id].scale_max)
+        tables.setdefault((round_id, None), {})[(code, slug)] = (n, a * (s1 - 3 * n))
+    for (round_id, code, slug, name), (n, s1, _s2, _count) in factor_sums.items():
+        a, _b = factor_scale(per_round[round_id].scale_max)
+        tables.setdefault((round_id, name), {})[(code, slug)] = (n, a * (s1 - n))
+    withheld = set()
+    for (round_id, name), units in tables.items():
+        survey_round = per_round[round_id]
+        scale = factor_scale if name else nki_scale
+        for code, slug in withheld_units(
+            units,
+            member_codes,
+            counted_slugs[round_id],
+            survey_round.min_n_display,
+            scale(survey_round.scale_max)[1],
+        ):
+            withheld.add((round_id, code, slug, name))
+
+    def shown(code: str) -> bool:
+        return code == REGION or wanted is None or code in wanted
+
     areas_by_slug = {a.slug: a for a in areas}
     municipalities_by_code = {m.code: m for m in municipalities}
     for (round_id, code, slug), (n, s1, s2, count) in nki_sums.items():
-        year, (a, b), _factor_scale, min_n = per_round[round_id]
-        results._nki[(year, code, slug)] = UnitResult(
-            year,
-            code,
-            areas_by_slug.get(slug),
-            _estimate(n, s1, s2, count, 3, a, b, min_n),
-            municipalities_by_code.get(code),
+        if not shown(code):
+            continue
+        survey_round = per_round[round_id]
+        estimate = Estimate.from_totals(
+            n,
+            s1,
+            s2,
+            count,
+            offset=3,
+            scale=nki_scale(survey_round.scale_max),
+            min_n_display=survey_round.min_n_display,
+        )
+        estimate.withheld = (round_id, code, slug, None) in withheld
+        results._nki[(survey_round.year, code, slug)] = UnitResult(
+            survey_round.year, code, areas_by_slug.get(slug), estimate, municipalities_by_code.get(code)
         )
     for (round_id, code, slug, name), (n, s1, s2, count) in factor_sums.items():
-        year, _nki_scale, (a, b), min_n = per_round[round_id]
-        results._factor[(year, code, slug, name)] = _estimate(n, s1, s2, count, 1, a, b, min_n)
+        if not shown(code):
+            continue
+        survey_round = per_round[round_id]
+        estimate = Estimate.from_totals(
+            n,
+            s1,
+            s2,
+            count,
+            offset=1,
+            scale=factor_scale(survey_round.scale_max),
+            min_n_display=survey_round.min_n_display,
+        )
+        estimate.withheld = (round_id, code, slug, name) in withheld
+        results._factor[(survey_round.year, code, slug, name)] = estimate
     return results

@@ -20,6 +20,10 @@ from surveys import nki
 from surveys.models import PublishedResult, SurveyRound
 from surveys.nki import GRADE_LABELS, REGION, SURVEY_SOURCE, TOTAL, Estimate, NkiResults, grade, tenths
 
+# Below this many responses a shown value is marked on the chart and in the tables: its
+# interval is wide (about ±10 points or more at typical spreads).
+SMALL_N = 20
+
 
 @lru_cache(maxsize=8192)
 def decimal_from_tenths(count: int) -> Decimal:
@@ -53,8 +57,10 @@ class TrendPoint:
     ci_high: Decimal | None = None
     grade: str | None = None
     suppressed: bool = False
+    withheld: bool = False  # hidden to protect a unit with too few responses, not for its own n
     source: str = SURVEY_SOURCE
     incomplete: int = 0
+    small: bool = False  # shown, but on fewer than SMALL_N responses: read with care
 
     @property
     def grade_label(self) -> str:
@@ -76,18 +82,25 @@ def point_from_estimate(year: int, estimate: Estimate | None) -> TrendPoint:
         return TrendPoint(year=year, value=None, exact=None, n=None)
     if estimate.suppressed:
         return TrendPoint(
-            year=year, value=None, exact=None, n=estimate.n, suppressed=True, incomplete=estimate.incomplete
+            year=year,
+            value=None,
+            exact=None,
+            n=estimate.n,
+            suppressed=True,
+            withheld=not estimate.too_few,
+            incomplete=estimate.incomplete,
         )
-    ci = estimate.ci
+    value, low, high, grade_slug = estimate.public_tenths()
     return TrendPoint(
         year=year,
-        value=_decimal_or_none(estimate.value_tenths),
+        value=_decimal_or_none(value),
         exact=estimate.value,
         n=estimate.n,
-        ci_low=decimal1(ci[0]) if ci else None,
-        ci_high=decimal1(ci[1]) if ci else None,
-        grade=estimate.grade,
+        ci_low=_decimal_or_none(low),
+        ci_high=_decimal_or_none(high),
+        grade=grade_slug,
         incomplete=estimate.incomplete,
+        small=estimate.n < SMALL_N,
     )
 
 

@@ -17,11 +17,14 @@ COLUMNS = ["year", "area_code", "authority_area", "nki", "n", "ci_low", "ci_high
 
 
 @pytest.fixture
-def data(orebro, laxa):
+def data(orebro, laxa, hallsberg):
     survey_round = make_round(2023)
     # Örebro bygglov: 7 × (5,5,5) = 80 and 1 × (6,6,5) = 93.33 → mean 81.67
     respond(survey_round, orebro, "bygglov", *same(5, 7), (6, 6, 5))
     respond(survey_round, laxa, "bygglov", *same(2, 2))  # 20, n = 2: suppressed
+    # 40, n = 7: withheld, or the region minus Örebro would give Laxå back (the cheapest
+    # complement: Hallsberg's 7 + 7 responses against Örebro's 8 + 8)
+    respond(survey_round, hallsberg, "bygglov", *same(3, 7))
     PublishedResult.objects.create(
         year=2023, area_code="0000", value=Decimal("68.25"), source="Kolada U07402"
     )
@@ -61,13 +64,21 @@ def test_suppressed_units_have_n_only(client, data):
     _header, rows = export(client)
     laxa = find(rows, "1860", "bygglov")
     assert (laxa["nki"], laxa["ci_low"], laxa["ci_high"], laxa["grade"], laxa["n"]) == ("", "", "", "", "2")
+    for area in ("bygglov", "total"):
+        hallsberg = find(rows, "1861", area)
+        assert (hallsberg["nki"], hallsberg["ci_low"], hallsberg["grade"], hallsberg["n"]) == (
+            "",
+            "",
+            "",
+            "7",
+        )
 
 
 def test_region_and_totals_are_included(client, data):
     _header, rows = export(client)
     region = find(rows, "region", "total")
-    # 7 × 80 + 93.33 + 2 × 20 = 693.33 over 10 respondents
-    assert region["nki"] == "69.3" and region["n"] == "10" and region["grade"] == "godkant"
+    # 7 × 80 + 93.33 + 2 × 20 + 7 × 40 = 973.33 over 17 respondents
+    assert region["nki"] == "57.3" and region["n"] == "17" and region["grade"] == "lagt"
     assert find(rows, "1880", "total")["nki"] == "81.7"
 
 
@@ -84,7 +95,7 @@ def test_filters(client, data):
     assert {r["area_code"] for r in rows} == {"1880"}
     _h, rows = export(client, "?authority_area=total")
     assert {r["authority_area"] for r in rows} == {"total"}
-    assert {r["area_code"] for r in rows} == {"0000", "1880", "1860", "region"}
+    assert {r["area_code"] for r in rows} == {"0000", "1880", "1860", "1861", "region"}
     _h, rows = export(client, "?year=2021")
     assert rows == []
     _h, rows = export(client, "?year=2023&area_code=region&authority_area=bygglov")

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from surveys.models import SurveyRound
-from surveys.nki import REGION, TOTAL, compute, grade, round_half_up, t_quantile_975
+from surveys.nki import REGION, TOTAL, compute, grade, half_up, t_quantile_975, tenths
 from tests.factories import MunicipalityFactory
 from tests.surveys.factories import make_round, respond, same
 
@@ -141,18 +141,23 @@ def test_grade_boundaries(value, expected):
 
 
 def test_rounding_is_half_up():
-    assert round_half_up(61.5) == 62
-    assert round_half_up(Fraction(125, 2)) == 63  # round() would give 62
-    assert float(round_half_up(Fraction(1425, 20), 1)) == 71.3
+    assert half_up(125, 2) == 63  # 62.5 → 63; round() would give 62
+    assert half_up(123, 2) == 62  # 61.5 → 62
+    assert tenths(Fraction(1425, 20)) == 713  # 71.25 → 71.3; round() gives 71.2
+    assert tenths(Fraction(-1, 20)) == 0  # −0.05 → 0.0 (up, not away from zero)
 
 
-def test_units_under_the_threshold_are_suppressed(orebro, round2023):
+def test_units_under_the_threshold_are_suppressed(orebro, hallsberg, round2023):
     respond(round2023, orebro, "bygglov", *same(5, 6))
     respond(round2023, orebro, "miljo_halsoskydd", *same(5, 7))
+    # A second small unit in the same area, so the two hide each other (with Örebro's
+    # total) and the region's building permits and Örebro's miljö stay shown.
+    respond(round2023, hallsberg, "bygglov", *same(4, 6))
     small, enough = nki(2023, "1880", "bygglov"), nki(2023, "1880", "miljo_halsoskydd")
-    assert small.suppressed and small.public_value is None and small.public_ci is None
-    assert small.public_grade is None and small.n == 6
-    assert not enough.suppressed and enough.public_value == 80 and enough.public_grade == "mycket_hogt"
+    assert small.suppressed and small.too_few and small.n == 6
+    assert small.public_tenths() == (None, None, None, None)
+    assert not enough.suppressed and not nki(2023, REGION, "bygglov").suppressed
+    assert enough.public_tenths() == (800, 800, 800, "mycket_hogt")  # s = 0: the interval is the point
 
 
 def test_threshold_is_set_per_round(orebro):

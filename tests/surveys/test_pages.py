@@ -16,12 +16,14 @@ from tests.surveys.factories import make_round, respond, same
 
 
 @pytest.fixture
-def survey(orebro, laxa):
-    """Two rounds: the region at 80 then 60; Laxå too small to show in 2025."""
+def survey(orebro, laxa, hallsberg):
+    """Two rounds: Örebro at 80 then 60; Laxå too small to show in 2025, Hallsberg withheld."""
     first, second = make_round(2023), make_round(2025)
     respond(first, orebro, "bygglov", *same(5, 10))  # 80
     respond(second, orebro, "bygglov", *same(4, 8))  # 60
     respond(second, laxa, "bygglov", *same(6, 3))  # 100, but only 3 responses
+    # 60 on 7 responses: withheld so that the region minus Örebro does not give Laxå
+    respond(second, hallsberg, "bygglov", *same(4, 7))
     PublishedResult.objects.create(
         year=2025, area_code="0000", value=Decimal("70.04"), source="Kolada U07402"
     )
@@ -49,11 +51,11 @@ def test_table_and_chart_show_the_same_numbers(client, survey):
     html = client.get(en("surveys:index") + "?municipality=1880").content.decode()
     table = html[html.index("<table") :]
     svg = html[html.index("<svg") : html.index("</svg>")]
-    # Örebro 80 then 60; the region 80 then (8 × 60 + 3 × 100) / 11 = 70.9; Sweden 70.0
-    for value in ("80.0", "60.0", "70.9", "70.0"):
+    # Örebro 80 then 60; the region 80 then (8 × 60 + 3 × 100 + 7 × 60) / 18 = 66.7; Sweden 70.0
+    for value in ("80.0", "60.0", "66.7", "70.0"):
         assert value in table
         assert value in svg  # the tooltip of each plotted point
-    assert "Business Region Örebro: from 80.0 in 2023 to 70.9 in 2025" in svg
+    assert "Business Region Örebro: from 80.0 in 2023 to 66.7 in 2025" in svg
 
 
 def test_suppressed_units_show_n_but_no_value(client, survey):
@@ -127,8 +129,8 @@ def test_query_count_does_not_grow_with_responses(client, survey, orebro, laxa, 
 def test_home_page_section_shows_the_latest_regional_nki(client, survey):
     html = client.get(en("home")).content.decode()
     assert "regional NKI 2025" in html
-    assert "70.9" in html
-    assert "−9.1" in html  # 80 → 70.9 since 2023
+    assert "66.7" in html
+    assert "−13.3" in html  # 80 → 66.7 since 2023
 
 
 def test_area_names_follow_the_language(db):
