@@ -81,6 +81,15 @@ class LandImportForm(ImportForm):
         max_length=200,
         help_text=_("Only needed when the file has several layers."),
     )
+    srid = forms.IntegerField(
+        label=_("Coordinate system (EPSG code)"),
+        required=False,
+        min_value=1,
+        help_text=_(
+            "Only needed when the file does not say which system it uses (a Shapefile without .prj), "
+            "e.g. 3006 for SWEREF 99 TM or 3009 for SWEREF 99 15 00."
+        ),
+    )
     mapping = forms.FileField(
         label=_("Mapping file (optional)"),
         required=False,
@@ -212,7 +221,11 @@ class LandPlotAdmin(
 
     # --- import
     def read_import_source(self, form):
-        return read_gis_upload(form.cleaned_data["file"], layer=form.cleaned_data.get("layer") or None)
+        return read_gis_upload(
+            form.cleaned_data["file"],
+            layer=form.cleaned_data.get("layer") or None,
+            srid=form.cleaned_data.get("srid"),
+        )
 
     def importer_kwargs(self, form) -> dict:
         return {"mapping": form.cleaned_data.get("mapping") or None}

@@ -1,8 +1,10 @@
 """Import of land plots from municipal GIS files, on top of the core importer.
 
-GDAL reads the file (GeoJSON, GeoPackage, or a zipped Shapefile through /vsizip/).
-The CRS comes from the file: SWEREF 99 TM (3006), the local SWEREF 99 zones
-(3007–3018) that municipalities deliver, or WGS84 (4326, also the GeoJSON default).
+The file (GeoJSON, GeoPackage or a zipped Shapefile) is opened only through
+`brorebro.gisfiles`, which decides the format from the content and never lets GDAL
+open anything else. The CRS comes from the file: SWEREF 99 TM (3006), the local
+SWEREF 99 zones (3007–3018) that municipalities deliver, or WGS84 (4326, also the
+GeoJSON default); a file that declares none needs --srid. Z and M values are dropped.
 Every feature becomes one numbered row for the core `Importer`, which validates all
 of them before saving any, inside one transaction.
 
@@ -17,26 +19,26 @@ from __future__ import annotations
 import json
 import math
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.gdal import DataSource, GDALException
+from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brorebro import gisfiles
 from brorebro.importing import Importer, ImportError_, ImportReport, Row, RowError, Source
 from brorebro.spatial import transformed
 from land.models import LandPlot, LandPlotStatus, PlanStatus, Purpose
 
 GEOMETRY = "__geometry__"
 GEOMETRY_PROBLEM = "__geometry_problem__"
-GIS_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+UNDECODABLE = "__undecodable__"
 WGS84 = 4326
 # SWEREF 99 TM and the twelve local SWEREF 99 zones, plus WGS84.
 ACCEPTED_SRIDS = frozenset({WGS84, *range(3006, 3019)})
@@ -78,99 +80,75 @@ FALSE_WORDS = {"0", "false", "f", "no", "n", "nej", "falskt"}
 
 
 # --- reading ----------------------------------------------------------------------------------
-def _gdal_path(path: Path) -> str:
-    if path.suffix.lower() == ".zip":
-        return f"/vsizip/{path.resolve()}"
-    return str(path)
+def read_gis(
+    path: str | Path, layer: str | None = None, name: str | None = None, srid: int | None = None
+) -> Source:
+    """Read one layer of a GIS file named on the command line (see `read_gis_bytes`)."""
+    return read_gis_bytes(gisfiles.read_path(path), name or Path(path).name, layer=layer, srid=srid)
 
 
-def read_gis(path: str | Path, layer: str | None = None, name: str | None = None) -> Source:
+def read_gis_upload(upload, layer: str | None = None, srid: int | None = None) -> Source:
+    """Read an uploaded GIS file (the admin's upload page)."""
+    return read_gis_bytes(gisfiles.read_upload(upload), Path(upload.name).name, layer=layer, srid=srid)
+
+
+def read_gis_bytes(data: bytes, name: str, layer: str | None = None, srid: int | None = None) -> Source:
     """Read one layer of a GIS file into numbered rows.
 
-    Each row holds the attributes, and under GEOMETRY the geometry transformed to
-    settings.SRID (or, under GEOMETRY_PROBLEM, why it could not be read). Rows are read
-    eagerly, so the file may be deleted afterwards.
+    The file is opened only through `brorebro.gisfiles`, which decides the format from the
+    content. Each row holds the attributes, and under GEOMETRY the geometry transformed to
+    settings.SRID (or, under GEOMETRY_PROBLEM, why it could not be read). `srid` states
+    the coordinate system of a file that declares none (a Shapefile without .prj).
+    Rows are read eagerly, inside the private folder's lifetime.
     """
-    path = Path(path)
-    name = name or path.name
-    if not path.is_file():
-        raise ImportError_(_("No such file: %(path)s") % {"path": path})
-    if path.suffix.lower() not in GIS_SUFFIXES:
-        raise ImportError_(
-            _(
-                "Unsupported file type %(suffix)s: use GeoJSON (.geojson), GeoPackage (.gpkg) or a zipped Shapefile (.zip)."
-            )
-            % {"suffix": path.suffix or "?"}
-        )
-    try:
-        source = DataSource(_gdal_path(path))
-    except GDALException:
-        raise ImportError_(_("GDAL cannot read %(name)s as a GIS file.") % {"name": name}) from None
-    names = [source[i].name for i in range(len(source))]
-    if not names:
-        raise ImportError_(_("%(name)s has no layers.") % {"name": name})
-    if layer:
-        if layer not in names:
-            raise ImportError_(
-                _("%(name)s has no layer “%(layer)s”; its layers are: %(names)s")
-                % {"name": name, "layer": layer, "names": ", ".join(names)}
-            )
-        chosen = source[names.index(layer)]
-    elif len(names) > 1:
-        raise ImportError_(
-            _("%(name)s has several layers (%(names)s); choose one.")
-            % {"name": name, "names": ", ".join(names)}
-        )
-    else:
-        chosen = source[0]
-    srid = layer_srid(chosen)
-    headers = list(chosen.fields)
-    try:
-        rows = [
-            (number, _feature_values(feature, headers, srid))
-            for number, feature in enumerate(chosen, start=1)
-        ]
-    except GDALException as exc:
-        raise ImportError_(
-            _("GDAL stopped reading %(name)s: %(error)s") % {"name": name, "error": exc}
-        ) from None
-    return Source(name=name, headers=headers, rows=rows)
-
-
-def layer_srid(layer) -> int:
-    srs = layer.srs
-    if srs is None:
-        return WGS84  # GeoJSON without a "crs" member is WGS84 by definition.
-    srid = srs.srid
-    if srid is None:
+    with gisfiles.open_gis(data, name, layer=layer) as gis:
+        file_srid = layer_srid(gis, srid)
+        headers = list(gis.layer.fields)
         try:
-            srs.identify_epsg()
-            srid = srs.srid
+            rows = [
+                (number, _feature_values(feature, headers, file_srid, gis.encoding))
+                for number, feature in enumerate(gis.features(), start=1)
+            ]
         except GDALException:
-            srid = None
-    if srid is None:
-        raise ImportError_(
-            _(
-                "The coordinate system of the file could not be identified. Export it as EPSG:3006 (SWEREF 99 TM)."
-            )
-        )
+            raise ImportError_(
+                _("GDAL stopped reading %(name)s; the file may be damaged.")
+                % {"name": gisfiles.excerpt(name, 80)}
+            ) from None
+        warnings = list(gis.warnings)
+    source = Source(name=name, headers=headers, rows=rows)
+    source.warnings = warnings
+    return source
+
+
+def layer_srid(gis: gisfiles.GisLayer, stated: int | None = None) -> int:
+    """The layer's EPSG code (see `GisLayer.srid`), one of the systems plots arrive in."""
+    if stated is not None and stated not in ACCEPTED_SRIDS:
+        raise ImportError_(_unsupported_srid(stated))
+    srid = gis.srid(stated)
     if srid not in ACCEPTED_SRIDS:
-        raise ImportError_(
-            _(
-                "The file uses EPSG:%(srid)d. Use SWEREF 99 TM (3006), a local SWEREF 99 zone (3007–3018) or WGS84 (4326)."
-            )
-            % {"srid": srid}
-        )
+        raise ImportError_(_unsupported_srid(srid))
     return srid
 
 
-def _feature_values(feature, headers: list[str], srid: int) -> dict[str, Any]:
+def _unsupported_srid(srid: int) -> str:
+    return _(
+        "The file uses EPSG:%(srid)d. Use SWEREF 99 TM (3006), a local SWEREF 99 zone (3007–3018) or WGS84 (4326)."
+    ) % {"srid": srid}
+
+
+def _feature_values(feature, headers: list[str], srid: int, encoding: str) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    undecodable: list[str] = []
     for header in headers:
         try:
             values[header] = feature.get(header)
+        except UnicodeDecodeError:
+            values[header] = None
+            undecodable.append(header)
         except (GDALException, IndexError, KeyError):
             values[header] = None
+    if undecodable:
+        values[UNDECODABLE] = (undecodable, encoding)
     try:
         ogr = feature.geom
     except GDALException:
@@ -179,36 +157,17 @@ def _feature_values(feature, headers: list[str], srid: int) -> dict[str, Any]:
         values[GEOMETRY_PROBLEM] = _("the feature has no geometry")
         return values
     try:
+        if ogr.is_3d or ogr.is_measured:
+            # Heights and measures mean nothing for a plot's boundary, and a 3D geometry
+            # cannot be stored in the 2D column: keep the plan view.
+            ogr.coord_dim = 2
+            ogr.set_measured(False)
         geom = ogr.geos
         geom.srid = srid
         values[GEOMETRY] = transformed(geom, settings.SRID)
-    except (GDALException, GEOSException) as exc:
-        values[GEOMETRY_PROBLEM] = _("the geometry cannot be read (%(error)s)") % {"error": exc}
+    except (GDALException, GEOSException):
+        values[GEOMETRY_PROBLEM] = _("the geometry cannot be read (is it a curve?); export it as polygons")
     return values
-
-
-def read_gis_upload(upload, layer: str | None = None) -> Source:
-    """Read an uploaded GIS file (the admin's upload page) through a temporary file."""
-    if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise ImportError_(
-            _("The file is too large (%(size)d MB; the limit is %(limit)d MB).")
-            % {"size": upload.size // 2**20, "limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
-        )
-    suffix = Path(upload.name).suffix.lower()
-    if suffix not in GIS_SUFFIXES:
-        raise ImportError_(
-            _(
-                "Unsupported file type %(suffix)s: use GeoJSON (.geojson), GeoPackage (.gpkg) or a zipped Shapefile (.zip)."
-            )
-            % {"suffix": suffix or "?"}
-        )
-    with tempfile.TemporaryDirectory(prefix="land-import-") as folder:
-        # Our own file name: the uploaded one is not trusted as a path.
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        return read_gis(path, layer=layer, name=Path(upload.name).name)
 
 
 def parse_mapping(text: str | bytes) -> dict[str, str]:
@@ -342,6 +301,14 @@ class LandPlotImporter(Importer):
         municipality = self.municipality(row, self.column("municipality_code"))
         ref = row.text(self.column("external_ref"), required=True, max_length=64)
         check = check_geometry(row.values.get(GEOMETRY))
+        if UNDECODABLE in row.values:
+            columns, encoding = row.values[UNDECODABLE]
+            for column in columns:
+                row.error(
+                    column,
+                    _("the text is not in the file's code page (%(encoding)s); add a .cpg file that names it")
+                    % {"encoding": encoding},
+                )
         if row.values.get(GEOMETRY_PROBLEM):
             row.error("geometry", self._named(ref, row.values[GEOMETRY_PROBLEM]))
         elif check.problem:

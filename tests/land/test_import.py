@@ -348,10 +348,12 @@ def test_unsupported_crs_and_file_types_are_refused(tmp_path, orebro):
     with pytest.raises(CommandError, match="EPSG:3857"):
         call_command("import_land", str(path), verbosity=0)
     (tmp_path / "plots.csv").write_text("a,b\n1,2\n")
-    with pytest.raises(CommandError, match="Unsupported file type"):
+    with pytest.raises(
+        CommandError, match="plots.csv is not a GeoJSON file, a GeoPackage or a zipped Shapefile"
+    ):
         call_command("import_land", str(tmp_path / "plots.csv"), verbosity=0)
     (tmp_path / "broken.geojson").write_text("{not json")
-    with pytest.raises(CommandError, match="cannot read"):
+    with pytest.raises(CommandError, match="broken.geojson is not a GeoJSON file"):
         call_command("import_land", str(tmp_path / "broken.geojson"), verbosity=0)
 
 

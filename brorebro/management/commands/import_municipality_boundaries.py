@@ -1,22 +1,33 @@
-"""Load municipality boundaries from any file GDAL reads (GeoJSON, GeoPackage, Shapefile).
+"""Load municipality boundaries from a GeoJSON file, a GeoPackage or a zipped Shapefile.
 
-Features are matched to municipalities by their four-digit code. The CRS comes from
-the file (4326 when it declares none). Every problem is reported, and a run with a
-problem changes nothing.
+The file is opened only through `brorebro.gisfiles` (the format is decided from the
+content, and GDAL never opens anything else). Features are matched to municipalities
+by their four-digit code. The CRS comes from the file (4326 for a GeoJSON file that
+declares none; --srid for a file without one). Every problem is reported, and a run
+with a problem changes nothing.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
-from django.contrib.gis.gdal import DataSource, GDALException
-from django.contrib.gis.gdal.srs import SpatialReference
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.contrib.gis.gdal import GDALException
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from brorebro import gisfiles
+from brorebro.importing import ImportError_
 from brorebro.models import Municipality
+
+
+def _code(value) -> str:
+    """A municipality code as text; a code stored as a real number (1880.0) counts when whole."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value if value is not None else "").strip()
+    if text.isdigit() and len(text) < 4:
+        text = text.zfill(4)  # codes such as 0180 lose their zero when stored as numbers
+    return text
 
 
 class Command(BaseCommand):
@@ -25,7 +36,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--code-field", default="id", help="attribute holding the code (default: id)")
-        parser.add_argument("--layer", default=None, help="layer name (default: the first)")
+        parser.add_argument("--layer", default=None, help="layer name (default: the only one)")
+        parser.add_argument(
+            "--srid", type=int, default=None, help="EPSG code of a file that declares no coordinate system"
+        )
         parser.add_argument(
             "--skip-unknown",
             action="store_true",
@@ -33,48 +47,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.exists():
-            raise CommandError(f"No such file: {path}")
         try:
-            source = DataSource(str(path))
-            layer = source[options["layer"]] if options["layer"] else source[0]
-        except (GDALException, IndexError, KeyError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from None
-
-        srs = layer.srs or SpatialReference(4326)
-        srid = srs.srid or 4326
-        known = {m.code: m for m in Municipality.objects.all()}
-        field = options["code_field"]
-        errors: list[str] = []
-        updates: list[tuple[Municipality, MultiPolygon]] = []
-        for number, feature in enumerate(layer, start=1):
-            where = f"feature {number}"
-            try:
-                code = str(feature.get(field) or "").strip()
-            except (GDALException, IndexError, KeyError):
-                code = ""
-            if not code:
-                errors.append(f"{where}: no municipality code in attribute {field!r}")
-                continue
-            where = f"feature {number} (code {code})"
-            municipality = known.get(code)
-            if municipality is None:
-                if not options["skip_unknown"]:
-                    errors.append(f"{where}: no municipality with this code")
-                continue
-            geom = feature.geom
-            if geom is None or geom.geom_type.name.replace("25D", "") not in ("Polygon", "MultiPolygon"):
-                errors.append(f"{where}: the geometry is not a polygon")
-                continue
-            geos = GEOSGeometry(geom.wkb, srid=srid)
-            if not geos.valid:
-                errors.append(f"{where}: invalid geometry ({geos.valid_reason})")
-                continue
-            geos.transform(settings.SRID)
-            if geos.geom_type == "Polygon":
-                geos = MultiPolygon(geos, srid=settings.SRID)
-            updates.append((municipality, geos))
+            data = gisfiles.read_path(options["file"])
+            with gisfiles.open_gis(data, options["file"], layer=options["layer"]) as gis:
+                updates, errors = self.read_boundaries(gis, options)
+        except ImportError_ as exc:
+            raise CommandError(str(exc)) from None
+        except GDALException:
+            raise CommandError("GDAL stopped reading the file; it may be damaged.") from None
 
         for message in errors:
             self.stderr.write(message)
@@ -85,3 +65,50 @@ class Command(BaseCommand):
                 municipality.boundary = geos
                 municipality.save(update_fields=["boundary"])
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(updates)} boundaries."))
+
+    def read_boundaries(self, gis: gisfiles.GisLayer, options) -> tuple[list, list[str]]:
+        srid = gis.srid(options["srid"])
+        known = {m.code: m for m in Municipality.objects.all()}
+        field = options["code_field"]
+        if field not in gis.layer.fields:
+            raise CommandError(
+                f"The file has no attribute {gisfiles.excerpt(field)!r}; its attributes are: "
+                + ", ".join(gis.layer.fields)
+            )
+        errors: list[str] = []
+        updates: list[tuple[Municipality, MultiPolygon]] = []
+        for number, feature in enumerate(gis.features(), start=1):
+            where = f"feature {number}"
+            try:
+                code = _code(feature.get(field))
+            except (GDALException, IndexError, KeyError, UnicodeDecodeError):
+                code = ""
+            if not code:
+                errors.append(f"{where}: no municipality code in attribute {field!r}")
+                continue
+            where = f"feature {number} (code {gisfiles.excerpt(code, 12)})"
+            municipality = known.get(code)
+            if municipality is None:
+                if not options["skip_unknown"]:
+                    errors.append(f"{where}: no municipality with this code")
+                continue
+            geom = feature.geom
+            if geom is None or geom.geom_type.name.replace("25D", "") not in ("Polygon", "MultiPolygon"):
+                errors.append(f"{where}: the geometry is not a polygon")
+                continue
+            if geom.is_3d or geom.is_measured:
+                geom.coord_dim = 2  # the boundary column is 2D
+                geom.set_measured(False)
+            try:
+                geos = GEOSGeometry(geom.wkb, srid=srid)
+            except (GEOSException, GDALException, ValueError):
+                errors.append(f"{where}: the geometry cannot be read")
+                continue
+            if not geos.valid:
+                errors.append(f"{where}: invalid geometry ({geos.valid_reason})")
+                continue
+            geos.transform(settings.SRID)
+            if geos.geom_type == "Polygon":
+                geos = MultiPolygon(geos, srid=settings.SRID)
+            updates.append((municipality, geos))
+        return updates, errors
