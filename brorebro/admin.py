@@ -8,9 +8,10 @@ uses it. `ImportAdminMixin` adds an upload page that runs a core `Importer`.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -20,13 +21,15 @@ from django.utils.translation import ngettext
 
 from brorebro.admin_import import ImportAdminMixin, ImportForm  # noqa: F401 (re-exported; the import page lives there)
 from brorebro.listings import ListingStatus
-from brorebro.models import Inquiry, Municipality, Officer
+from brorebro.models import Inquiry, Municipality, Officer, sees_everything
 
 admin.site.site_header = _("Business Region Örebro – administration")
 admin.site.site_title = _("Business Region Örebro")
 admin.site.index_title = _("Listings, surveys and skills")
 
 
+# Request-level views of the one access rule in brorebro.models (`Municipality.objects.for_user`
+# and `sees_everything`), cached because one admin page asks them many times.
 def user_municipalities(request):
     """The municipalities the requesting user may act for (cached per request)."""
     if not hasattr(request, "_brorebro_municipalities"):
@@ -41,11 +44,10 @@ def allowed_municipality_ids(request) -> set[int]:
 
 
 def user_sees_all(request) -> bool:
-    user = request.user
-    if user.is_superuser:
-        return True
-    officer = getattr(user, "officer", None)
-    return bool(officer and officer.is_regional_admin)
+    """`sees_everything` for the requesting user (cached per request)."""
+    if not hasattr(request, "_brorebro_sees_all"):
+        request._brorebro_sees_all = sees_everything(request.user)
+    return request._brorebro_sees_all
 
 
 class ScopedMunicipalityFilter(admin.RelatedFieldListFilter):
@@ -55,16 +57,34 @@ class ScopedMunicipalityFilter(admin.RelatedFieldListFilter):
         return [(m.pk, str(m)) for m in user_municipalities(request)]
 
 
+# How a record that belongs to several municipalities (a many-to-many scope) is shared.
+ANY_OF = "any-of"
+ALL_OF = "all-of"
+
+
 class MunicipalityScopedAdmin(admin.ModelAdmin):
     """Limit an admin to the municipalities of the logged-in officer.
 
     `municipality_field` is the lookup from the model to its municipality (or to a
-    many-to-many of municipalities, e.g. "municipalities"). Scoping covers the
-    changelist, single-object views (403 for another municipality's object), the
-    municipality choices in forms, and saving (a forged id is refused).
+    many-to-many of municipalities, e.g. "municipalities"). Scoping covers the changelist,
+    every view that takes an object id, the municipality choices in forms, and saving
+    (a forged id is refused).
+
+    Every object-level URL (change, delete, history, a past version and its revert, and
+    the apps' own object views) fetches its object through `get_object` or
+    `get_history_subject`. Another municipality's object gets the same answer as one that
+    does not exist, a 404, so an officer cannot probe which ids exist.
+
+    `shared_policy` declares how a many-to-many scope is shared:
+    - ALL_OF: an officer sees and edits a record only when all its municipalities are theirs;
+    - ANY_OF: when any of them is theirs. The municipalities they cannot see are kept when
+      they save, and deleting (which takes the record from every municipality) still needs
+      all of them.
+    With a foreign key there is one municipality, and the two policies agree.
     """
 
     municipality_field = "municipality"
+    shared_policy = ALL_OF
 
     # --- querysets
     def get_queryset(self, request):
@@ -73,37 +93,86 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
             return qs
         lookup = f"{self.municipality_field}__in"
         qs = qs.filter(**{lookup: user_municipalities(request)})
-        if self._scope_is_multi():
-            qs = qs.distinct()
-        return qs
+        if not self._scope_is_multi():
+            return qs
+        if self.shared_policy == ALL_OF:
+            foreign = Municipality.objects.exclude(pk__in=allowed_municipality_ids(request))
+            qs = qs.exclude(**{lookup: foreign})
+        return qs.distinct()
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
         return [(f, ScopedMunicipalityFilter) if f == self.municipality_field else f for f in filters]
 
-    def _scope_is_multi(self) -> bool:
-        field = self.model._meta.get_field(self.municipality_field.split("__")[0])
-        return field.many_to_many
+    def _scope_field_name(self) -> str:
+        return self.municipality_field.split("__")[0]
 
+    def _scope_is_multi(self) -> bool:
+        return self.model._meta.get_field(self._scope_field_name()).many_to_many
+
+    # --- fetching one object: the same 404 for "not yours" and "not there"
     def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None and not user_sees_all(request):
-            field = from_field or self.model._meta.pk.name
-            try:
-                exists = self.model._default_manager.filter(**{field: object_id}).exists()
-            except (ValueError, TypeError):
-                exists = False
-            if exists:
-                raise PermissionDenied(_("This belongs to another municipality."))
+        # Django's views turn None into a redirect for a missing object; one answer for both
+        # cases means raising here, where every object view asks.
+        obj = super().get_object(request, object_id, from_field)  # through get_queryset: scoped
+        if obj is None:
+            raise Http404(_("There is no such record, or it belongs to another municipality."))
         return obj
 
-    # --- object permissions: every view that is handed an object asks these, including
-    # views that do not go through get_queryset (simple_history's history pages fall
-    # back to the historical records when the scoped queryset misses the object).
+    def get_history_subject(self, request, object_id):
+        """The object whose change history `object_id` names, if the user may see it.
+
+        That is the object itself while it exists. A deleted object is known only by its
+        history, and is judged by its last recorded version. Raises Http404 otherwise.
+        """
+        try:
+            return self.get_object(request, unquote(object_id))
+        except Http404:
+            history = getattr(self.model, "history", None)
+            if history is None:
+                raise
+        try:
+            records = history.filter(**{self.model._meta.pk.attname: unquote(object_id)})
+            latest = records.latest("history_date")
+        except (history.model.DoesNotExist, ValueError, TypeError, ValidationError):
+            latest = None
+        if latest is None or self.model._default_manager.filter(pk=latest.instance.pk).exists():
+            # No history, or the object exists and get_object found it outside the scope.
+            raise Http404(_("There is no such record, or it belongs to another municipality."))
+        if not self.owns(request, latest.instance):
+            raise Http404(_("There is no such record, or it belongs to another municipality."))
+        return latest.instance
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.get_history_subject(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history's page for one past version (GET) and its revert (POST). It
+        # fetches the version by id alone; the version may lie in the officer's municipality
+        # although the object has since moved, so the object is checked first. The revert
+        # itself is saved through save_model, which refuses a municipality that is not theirs.
+        self.get_history_subject(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- object permissions: every view that is handed an object asks these.
     def owns(self, request, obj) -> bool:
+        """Whether the user may work on `obj` under this admin's `shared_policy`."""
         if obj is None or user_sees_all(request):
             return True
-        return self.object_municipality_ids(obj) <= allowed_municipality_ids(request)
+        ids = self.object_municipality_ids(obj)
+        if not ids:
+            return False
+        if self.shared_policy == ANY_OF:
+            return bool(ids & allowed_municipality_ids(request))
+        return ids <= allowed_municipality_ids(request)
+
+    def owns_all(self, request, obj) -> bool:
+        """Whether every municipality of `obj` is the user's (needed to delete it)."""
+        if obj is None or user_sees_all(request):
+            return True
+        ids = self.object_municipality_ids(obj)
+        return bool(ids) and ids <= allowed_municipality_ids(request)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self.owns(request, obj)
@@ -112,7 +181,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj) and self.owns(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.owns(request, obj)
+        return super().has_delete_permission(request, obj) and self.owns_all(request, obj)
 
     def get_list_display(self, request):
         # A municipality column says nothing to an officer who has only one.
@@ -145,7 +214,7 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
 
     # --- saving
     def object_municipality_ids(self, obj) -> set[int]:
-        name = self.municipality_field.split("__")[0]
+        name = self._scope_field_name()
         field = obj._meta.get_field(name)
         if field.many_to_many:
             if obj.pk is None:
@@ -154,15 +223,54 @@ class MunicipalityScopedAdmin(admin.ModelAdmin):
         value = getattr(obj, field.attname)
         return {value} if value is not None else set()
 
+    def hidden_municipalities(self, request, obj):
+        """The municipalities of a shared `obj` that the user cannot see (nor pick)."""
+        if obj is None or obj.pk is None or user_sees_all(request) or not self._scope_is_multi():
+            return Municipality.objects.none()
+        return (
+            getattr(obj, self._scope_field_name())
+            .exclude(pk__in=allowed_municipality_ids(request))
+            .defer("boundary")
+        )
+
+    def _target_municipality_ids(self, obj, form) -> set[int]:
+        """The municipalities the user gives `obj` by saving `form`."""
+        name = self._scope_field_name()
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        if self._scope_is_multi() and name in cleaned:
+            return {m.pk for m in cleaned[name]}
+        return self.object_municipality_ids(obj)
+
     def save_model(self, request, obj, form, change):
+        # The last line of defence for every path that saves through the admin (change form,
+        # list edit, history revert): the form's choices already offer only the user's own
+        # municipalities, and this refuses anything that gets past them.
         if not user_sees_all(request):
-            if not self.object_municipality_ids(obj) <= allowed_municipality_ids(request):
+            target = self._target_municipality_ids(obj, form)
+            if not target or not target <= allowed_municipality_ids(request):
                 raise PermissionDenied(_("You cannot save data for another municipality."))
+            # Read before the form's many-to-many replaces them; save_related puts them back.
+            form._scope_kept = list(self.hidden_municipalities(request, obj))
         if hasattr(obj, "created_by_id") and not change:
             obj.created_by = request.user
         if hasattr(obj, "updated_by_id"):
             obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        kept = getattr(form, "_scope_kept", None)
+        if kept:
+            getattr(form.instance, self._scope_field_name()).add(*kept)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk delete asks has_delete_permission without an object; a shared record
+        # in the selection is checked here.
+        if not user_sees_all(request):
+            foreign = Municipality.objects.exclude(pk__in=allowed_municipality_ids(request))
+            if queryset.filter(**{f"{self.municipality_field}__in": foreign}).exists():
+                raise PermissionDenied(_("This belongs to another municipality."))
+        super().delete_queryset(request, queryset)
 
 
 class RegionalOnlyAdmin(admin.ModelAdmin):
@@ -296,7 +404,9 @@ class ListingAdminMixin:
 
 # --- Core admins
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(MunicipalityScopedAdmin):
+    # A municipality is scoped by itself: officers see and edit their own offices only.
+    municipality_field = "id"
     list_display = ["name", "code", "county_code", "member", "office_email", "has_boundary"]
     list_filter = ["member", "county_code"]
     search_fields = ["name", "code"]
@@ -308,8 +418,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
         return obj.boundary is not None
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).defer("boundary")
-        return qs if user_sees_all(request) else qs.filter(pk__in=user_municipalities(request))
+        return super().get_queryset(request).defer("boundary")
 
     def get_readonly_fields(self, request, obj=None):
         # Officers may keep their office's contact details current, nothing else.

@@ -34,6 +34,25 @@ def default_county_code() -> str:
     return settings.COUNTY_CODE
 
 
+def _is_active(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def sees_everything(user) -> bool:
+    """Whether `user` may act for every municipality: superusers and regional administrators.
+
+    The other half of the access rule is `Municipality.objects.for_user`, which returns every
+    municipality exactly when this is true. Nothing else decides who "sees everything".
+    """
+    if not _is_active(user):
+        return False
+    if user.is_superuser:
+        return True
+    # A user without an Officer row raises RelatedObjectDoesNotExist, an AttributeError.
+    officer = getattr(user, "officer", None)
+    return bool(officer and officer.is_regional_admin)
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def members(self) -> MunicipalityQuerySet:
         return self.filter(member=True)
@@ -43,16 +62,15 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(county_code=settings.COUNTY_CODE)
 
     def for_user(self, user) -> MunicipalityQuerySet:
-        """The municipalities whose data `user` may see and edit."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
+        """The municipalities whose data `user` may see and edit: the one access rule that
+        querysets, the admin, importers and exports all ask (with `sees_everything`)."""
+        if sees_everything(user):
             return self.all()
+        if not _is_active(user):
+            return self.none()
         officer = getattr(user, "officer", None)
         if officer is None:
             return self.none()
-        if officer.is_regional_admin:
-            return self.all()
         return self.filter(officers=officer)
 
     def with_svg_outline(self, tolerance_m: float = 400) -> MunicipalityQuerySet:

@@ -1,7 +1,7 @@
 """Admin for skills supply.
 
 Programmes belong to municipalities (many): officers edit those that include one of
-their municipalities, through the core `MunicipalityScopedAdmin`. Occupations,
+their municipalities, by the core `MunicipalityScopedAdmin`'s ANY_OF policy. Occupations,
 industries, partners and shortage assessments are region-wide reference data: every
 officer may look at them, only regional administrators (and superusers) change them.
 """
@@ -15,12 +15,10 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from brorebro.admin import (
+    ANY_OF,
     ImportAdminMixin,
     MunicipalityScopedAdmin,
     RegionalOnlyAdmin,
-    allowed_municipality_ids,
-    user_municipalities,
-    user_sees_all,
 )
 from brorebro.models import Municipality
 from skills.importing import YrkesbarometerImporter, read_yrkesbarometer_bytes
@@ -107,7 +105,10 @@ class IntakeInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(MunicipalityScopedAdmin):
+    # A programme is shared: an officer works on it when it is given in one of their
+    # municipalities ("all of them" would lock out every partner); deleting needs all.
     municipality_field = "municipalities"
+    shared_policy = ANY_OF
     inlines = [IntakeInline]
     list_display = ["name_sv", "kind", "status", "municipality_names", "start_date", "seats"]
     list_filter = ["status", "kind", "municipalities"]
@@ -136,43 +137,14 @@ class ProgrammeAdmin(MunicipalityScopedAdmin):
     def municipality_names(self, obj):
         return ", ".join(m.name for m in obj.municipalities.all())
 
-    def owns(self, request, obj) -> bool:
-        # A programme is shared: an officer works on it when it is given in *one* of their
-        # municipalities (the core rule, "all of them", would lock out every partner).
-        if obj is None or user_sees_all(request):
-            return True
-        return bool(self.object_municipality_ids(obj) & allowed_municipality_ids(request))
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting takes the programme away from every municipality, so only when all are theirs.
-        if obj is None or user_sees_all(request):
-            return super().has_delete_permission(request, obj)
-        return super().has_delete_permission(request, obj) and self.object_municipality_ids(
-            obj
-        ) <= allowed_municipality_ids(request)
-
-    def delete_queryset(self, request, queryset):
-        # The bulk action asks has_delete_permission without an object; check each one here.
-        if not user_sees_all(request):
-            foreign = Municipality.objects.exclude(pk__in=allowed_municipality_ids(request))
-            if queryset.filter(municipalities__in=foreign).exists():
-                raise PermissionDenied(_("A selected programme is also given in another municipality."))
-        super().delete_queryset(request, queryset)
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "municipalities":
             kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def _hidden_municipalities(self, request, obj):
-        """The municipalities of `obj` the requesting officer cannot see (and so cannot pick)."""
-        if obj is None or obj.pk is None or user_sees_all(request):
-            return Municipality.objects.none()
-        return obj.municipalities.exclude(pk__in=user_municipalities(request)).defer("boundary")
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        hidden = list(self._hidden_municipalities(request, obj))
+        hidden = list(self.hidden_municipalities(request, obj))
         field = form.base_fields.get("municipalities")
         if hidden and field is not None:
             # get_form builds a new form class with new fields each time, so this is per request.
@@ -180,27 +152,3 @@ class ProgrammeAdmin(MunicipalityScopedAdmin):
                 "Also given in %(names)s, which you do not manage; they are kept when you save."
             ) % {"names": ", ".join(m.name for m in hidden)}
         return form
-
-    def save_model(self, request, obj, form, change):
-        # The core check compares *all* the municipalities already on the object with the
-        # officer's, which refuses any programme shared with another municipality. For a
-        # many-to-many scope the check that matters is what the officer picked: the form
-        # field offers only their municipalities (a forged id fails validation), and this
-        # refuses anything else that gets past it. Municipalities they cannot see are kept
-        # in save_related.
-        if not user_sees_all(request):
-            allowed = allowed_municipality_ids(request)
-            picked = {m.pk for m in form.cleaned_data.get("municipalities", [])}
-            if not picked or not picked <= allowed:
-                raise PermissionDenied(_("You cannot save data for another municipality."))
-            request._skills_hidden_municipalities = list(self._hidden_municipalities(request, obj))
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        admin.ModelAdmin.save_model(self, request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        hidden = getattr(request, "_skills_hidden_municipalities", [])
-        if hidden:
-            form.instance.municipalities.add(*hidden)

@@ -63,11 +63,11 @@ def test_changelist_shows_only_own_municipality(client, laxa_officer, own_and_ot
     assert "Törsjö 6:12" not in html
 
 
-def test_other_municipality_change_page_is_403(client, laxa_officer, own_and_other):
+def test_other_municipality_change_page_is_404(client, laxa_officer, own_and_other):
     client.force_login(laxa_officer)
     other = own_and_other[1]
-    assert client.get(f"{CHANGELIST}{other.pk}/change/").status_code == 403
-    assert client.get(f"{CHANGELIST}{other.pk}/history/").status_code == 403
+    assert client.get(f"{CHANGELIST}{other.pk}/change/").status_code == 404
+    assert client.get(f"{CHANGELIST}{other.pk}/history/").status_code == 404
     assert client.get(f"{CHANGELIST}{own_and_other[0].pk}/history/").status_code == 200
 
 
@@ -76,7 +76,7 @@ def test_history_of_a_deleted_plot_of_another_municipality_stays_hidden(client, 
     pk = other.pk
     other.delete()
     client.force_login(laxa_officer)
-    assert client.get(f"{CHANGELIST}{pk}/history/").status_code == 403
+    assert client.get(f"{CHANGELIST}{pk}/history/").status_code == 404
 
 
 def test_change_form_has_a_map_widget_and_area_is_read_only(client, laxa_officer, own_and_other):

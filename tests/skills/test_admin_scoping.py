@@ -89,11 +89,11 @@ def test_officer_lists_only_programmes_of_their_municipalities(client, laxa_offi
 
 def test_officer_cannot_open_another_municipalitys_programme(client, laxa_officer, orebro_only):
     client.force_login(laxa_officer)
-    assert client.get(change_url(orebro_only)).status_code == 403
+    assert client.get(change_url(orebro_only)).status_code == 404
     response = client.post(
         change_url(orebro_only), form_data(municipalities=[str(orebro_only.municipalities.get().pk)])
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     orebro_only.refresh_from_db()
     assert orebro_only.name_sv == "Bara Örebro"
 
@@ -302,3 +302,28 @@ def test_every_skills_admin_page_renders_with_the_demo_data(client, county, user
     assert client.get("/admin/skills/programme/add/").status_code == 200
     status = client.get("/admin/skills/shortageassessment/import/").status_code
     assert status == (200 if username == "regional" else 403)
+
+
+def test_an_all_of_policy_hides_shared_programmes(rf, laxa_officer, shared, laxa):
+    """The sharing rule is a declared policy: the same admin with ALL_OF shows only programmes
+    given in the officer's municipalities alone, and refuses to change a shared one."""
+    from django.contrib import admin
+
+    from brorebro.admin import ALL_OF, ANY_OF
+    from skills.admin import ProgrammeAdmin
+
+    own = ProgrammeFactory(name_sv="Bara Laxå", municipalities=[laxa])
+
+    class AllOfProgrammeAdmin(ProgrammeAdmin):
+        shared_policy = ALL_OF
+
+    request = rf.get(CHANGELIST)
+    request.user = laxa_officer
+    any_of, all_of = ProgrammeAdmin(Programme, admin.site), AllOfProgrammeAdmin(Programme, admin.site)
+    assert any_of.shared_policy == ANY_OF
+    assert set(any_of.get_queryset(request)) == {shared, own}
+    assert list(all_of.get_queryset(request)) == [own]
+    assert any_of.has_change_permission(request, shared)
+    assert not all_of.has_change_permission(request, shared)
+    assert not any_of.has_delete_permission(request, shared)
+    assert any_of.has_delete_permission(request, own)

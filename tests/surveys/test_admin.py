@@ -19,7 +19,7 @@ def test_officer_sees_only_own_municipalitys_responses(client, laxa_officer, lax
     assert changelist.status_code == 200
     ids = changelist.context["cl"].result_list.values_list("pk", flat=True)
     assert list(ids) == [own.pk]
-    assert client.get(reverse("admin:surveys_response_change", args=[other.pk])).status_code == 403
+    assert client.get(reverse("admin:surveys_response_change", args=[other.pk])).status_code == 404
 
 
 def test_officer_cannot_save_a_response_for_another_municipality(client, laxa_officer, laxa, orebro):
