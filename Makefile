@@ -62,9 +62,10 @@ format:
 lock:
 	$(PY) -m pip freeze --exclude-editable | sed '1i # Exact versions of every Python package (direct and transitive).\n# Regenerate after changing pyproject.toml: make lock' > requirements.lock
 
-## make bench: national-scale benchmark on PostGIS; writes bench/RESULTS.md (not part of CI)
+## make bench: national-scale benchmark on PostGIS; writes bench/RESULTS.md (not part of CI).
+## BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--scale 0.001 --setup-only"
 bench: apt-test .venv/.installed messages
-	bench/run.sh
+	bench/run.sh $(BENCH_ARGS)
 
 ## make screenshots: README pictures from the demo data
 screenshots: apt-test .venv/.installed messages
