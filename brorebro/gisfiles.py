@@ -51,7 +51,7 @@ from django.contrib.gis.gdal.layer import Layer
 from django.contrib.gis.gdal.prototypes import ds as capi
 from django.utils.translation import gettext as _
 
-from brorebro.importing import ImportError_
+from brorebro.importing import ImportError_, excerpt
 
 GEOJSON, GEOPACKAGE, SHAPEFILE = "GeoJSON", "GPKG", "ESRI Shapefile"
 WGS84 = 4326
@@ -158,19 +158,6 @@ FALLBACK_ENCODING = "cp1252"
 
 class GisFileError(ImportError_):
     """The upload is not a GIS file that may be opened; the message says what to do."""
-
-
-def excerpt(value: object, limit: int = 40) -> str:
-    """A short, printable excerpt of a value from a file, for an error message.
-
-    Control characters are escaped and long values cut, so that a message can neither
-    carry a file's contents back to the person importing nor break a line or a header.
-    """
-    text = str(value)
-    cut = len(text) > limit
-    text = text[:limit]
-    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-    return text + ("…" if cut else "")
 
 
 def max_features() -> int:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brorebro import gisfiles
-from brorebro.importing import Importer, ImportError_, ImportReport, Row, RowError, Source
+from brorebro.importing import Importer, ImportError_, ImportReport, Row, RowError, Source, excerpt
 from brorebro.spatial import transformed
 from land.models import LandPlot, LandPlotStatus, PlanStatus, Purpose
 
@@ -111,13 +111,10 @@ def read_gis_bytes(data: bytes, name: str, layer: str | None = None, srid: int |
             ]
         except GDALException:
             raise ImportError_(
-                _("GDAL stopped reading %(name)s; the file may be damaged.")
-                % {"name": gisfiles.excerpt(name, 80)}
+                _("GDAL stopped reading %(name)s; the file may be damaged.") % {"name": excerpt(name, 80)}
             ) from None
         warnings = list(gis.warnings)
-    source = Source(name=name, headers=headers, rows=rows)
-    source.warnings = warnings
-    return source
+    return Source(name=name, headers=headers, rows=rows, warnings=warnings)
 
 
 def layer_srid(gis: gisfiles.GisLayer, stated: int | None = None) -> int:

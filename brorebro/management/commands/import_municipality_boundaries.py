@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from brorebro import gisfiles
-from brorebro.importing import ImportError_
+from brorebro.importing import ImportError_, excerpt
 from brorebro.models import Municipality
 
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         field = options["code_field"]
         if field not in gis.layer.fields:
             raise CommandError(
-                f"The file has no attribute {gisfiles.excerpt(field)!r}; its attributes are: "
+                f"The file has no attribute {excerpt(field)!r}; its attributes are: "
                 + ", ".join(gis.layer.fields)
             )
         errors: list[str] = []
@@ -86,7 +86,7 @@ class Command(BaseCommand):
             if not code:
                 errors.append(f"{where}: no municipality code in attribute {field!r}")
                 continue
-            where = f"feature {number} (code {gisfiles.excerpt(code, 12)})"
+            where = f"feature {number} (code {excerpt(code, 12)})"
             municipality = known.get(code)
             if municipality is None:
                 if not options["skip_unknown"]:
