@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,8 +21,6 @@ from brorebro.admin import (
     archive_listings,
     confirm_listings,
     publish_listings,
-    user_municipalities,
-    user_sees_all,
 )
 from brorebro.importing import ImportError_
 from land.importing import FIELDS, LandPlotImporter, parse_mapping, read_gis_upload
@@ -209,16 +206,6 @@ class LandPlotAdmin(
     def purpose_list(self, obj):
         return ", ".join(obj.purpose_labels)
 
-    def save_model(self, request, obj, form, change):
-        # Publishing from the form also starts the freshness clock, as the action does.
-        if obj.status == LandPlotStatus.PUBLISHED and (not change or "status" in form.changed_data):
-            from django.utils import timezone
-
-            now = timezone.now()
-            obj.published_at = obj.published_at or now
-            obj.confirmed_at = now
-        super().save_model(request, obj, form, change)
-
     # --- import
     def read_import_source(self, form):
         return read_gis_upload(
@@ -241,25 +228,6 @@ class LandPlotAdmin(
             )
             % {"purposes": ", ".join(Purpose.values), "fields": ", ".join(FIELDS)}
         )
-
-    # --- history, scoped like everything else
-    def _check_history_scope(self, request, object_id):
-        obj = self.get_object(request, object_id)  # 403 for another municipality's plot
-        if obj is None and not user_sees_all(request):
-            record = LandPlot.history.filter(id=object_id).order_by("-history_date").first()
-            if (
-                record is not None
-                and not user_municipalities(request).filter(pk=record.municipality_id).exists()
-            ):
-                raise PermissionDenied(_("This belongs to another municipality."))
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._check_history_scope(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_history_scope(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Landmark)
