@@ -13,12 +13,14 @@ admin action on the selected rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -52,8 +54,8 @@ class ImportAdminMixin:
     import_reader: Reader = staticmethod(read_table)
     import_template = "admin/brorebro/import.html"
     import_title = ""
-    import_exporter: Callable[[object], Iterable[str]] | None = None
-    import_export_filename = "export.csv"
+    # (request, queryset) → a response with the records in the import format; adds Export.
+    import_exporter: Callable[[HttpRequest, QuerySet], HttpResponseBase] | None = None
     change_list_template = "admin/brorebro/change_list_import.html"
 
     def get_urls(self):
@@ -94,15 +96,19 @@ class ImportAdminMixin:
         if not self.has_import_permission(request):
             raise PermissionDenied
         report = None
-        form = self.import_form_class(request.POST or None, request.FILES or None)
+        form = self.get_import_form_class()(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
                 source = self.read_import_source(form)
             except ImportError_ as exc:
                 form.add_error("file", str(exc))
             else:
+                switches = {name: form.cleaned_data[name] for name in self.importer_class.switches}
                 importer = self.importer_class(
-                    user=request.user, dry_run=form.cleaned_data["dry_run"], **self.importer_kwargs(form)
+                    user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                    **switches,
+                    **self.importer_kwargs(form),
                 )
                 report = importer.run(source)
                 if report.ok and not report.dry_run:
@@ -118,6 +124,14 @@ class ImportAdminMixin:
         }
         return TemplateResponse(request, self.import_template, context)
 
+    def get_import_form_class(self) -> type[forms.Form]:
+        """The form, with a checkbox for each of the importer's switches."""
+        switches = self.importer_class.switches
+        if not switches:
+            return self.import_form_class
+        fields = {name: forms.BooleanField(label=label, required=False) for name, label in switches.items()}
+        return type("ImportFormWithSwitches", (self.import_form_class,), fields)
+
     def read_import_source(self, form):
         """The uploaded file as rows, size-checked and read by `import_reader`."""
         return read_upload(form.cleaned_data["file"], type(self).import_reader)
@@ -130,19 +144,13 @@ class ImportAdminMixin:
 
     # --- the export in the import format
     def export_view(self, request):
+        """Everything the officer may see (the scoped changelist queryset), in the import format."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return self.export_response(self.get_queryset(request))
-
-    def export_response(self, queryset) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(
-            type(self).import_exporter(queryset), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.import_export_filename}"'
-        return response
+        return self.import_exporter(request, self.get_queryset(request))
 
 
 @admin.action(description=_("Download selected in the import format"), permissions=["view"])
 def export_selected_for_import(modeladmin, request, queryset):
     """The selected rows (already scoped to the officer) as a file the import takes back."""
-    return modeladmin.export_response(queryset)
+    return modeladmin.import_exporter(request, queryset)

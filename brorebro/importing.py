@@ -692,6 +692,9 @@ class Importer:
     row_noun = "line"
     # The column that a duplicate key is reported on.
     key_column = ""
+    # Yes/no options of this import, {name: label}: each becomes `--name` on the command
+    # line and a checkbox on the upload page, and reaches __init__ as a keyword argument.
+    switches: dict[str, str] = {}
 
     def __init__(self, user=None, dry_run: bool = False):
         self.user = user
@@ -865,6 +868,8 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", help="the file to import")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, save nothing")
         parser.add_argument("--user", help="import as this officer: only their municipalities are allowed")
+        for name, label in self.importer_class.switches.items():
+            parser.add_argument(f"--{name.replace('_', '-')}", action="store_true", dest=name, help=str(label))
 
     def get_user(self, username: str | None):
         if not username:
@@ -885,9 +890,11 @@ class ImportCommand(BaseCommand):
             source = self.read_source(options["file"], options)
         except ImportError_ as exc:
             raise CommandError(str(exc)) from None
+        switches = {name: bool(options.get(name)) for name in self.importer_class.switches}
         importer = self.importer_class(
             user=self.get_user(options.get("user")),
             dry_run=options["dry_run"],
+            **switches,
             **self.importer_kwargs(options),
         )
         report = importer.run(source)

@@ -25,9 +25,10 @@ from brorebro.admin import (
     confirm_listings,
     publish_listings,
 )
+from brorebro.admin_import import export_selected_for_import
 from brorebro.spatial import WGS84, in_sweden, transformed, wgs84_point
 from brorebro.templatetags.portal import num
-from premises.importing import COLUMNS, OPTIONAL_COLUMNS, PremisesImporter
+from premises.importing import COLUMNS, OPTIONAL_COLUMNS, PremisesImporter, export_for_import
 from premises.models import Amenity, Kind, Premises, PremisesImage, PremisesStatus, Tenure, amenity_field
 
 COORDINATE_PAIRS = {"wgs84": ("lat", "lon"), "sweref": ("sweref_n", "sweref_e")}
@@ -174,6 +175,7 @@ class PremisesAdmin(
 ):
     form = PremisesAdminForm
     importer_class = PremisesImporter
+    import_exporter = staticmethod(export_for_import)
     inlines = [PremisesImageInline]
     list_display = ["title", "municipality", "kind", "area", "status", "freshness"]
     list_display_links = ["title"]
@@ -187,7 +189,13 @@ class PremisesAdmin(
     ]
     list_per_page = 50
     search_fields = ["title", "external_ref", "street", "locality"]
-    actions = [confirm_listings, publish_listings, mark_let_or_sold, archive_listings]
+    actions = [
+        confirm_listings,
+        publish_listings,
+        mark_let_or_sold,
+        archive_listings,
+        export_selected_for_import,
+    ]
     save_on_top = True
     readonly_fields = ["published_at", "confirmed_at", "created_at", "updated_at", "created_by", "updated_by"]
     history_list_display = ["status"]

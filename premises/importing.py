@@ -3,10 +3,18 @@
 The columns are the ones in COLUMNS (README, "Premises import format"). Rows are
 matched to existing premises by (municipality_code, external_ref): a match is
 updated, anything else is created. A position is given either as `lat`/`lon` in
-WGS84 or as `sweref_n`/`sweref_e` in SWEREF 99 TM; when a row has both, SWEREF
-wins, because it is what the database stores (an export carries both).
+WGS84 or as `sweref_n`/`sweref_e` in SWEREF 99 TM. An export carries both; when a row
+has both and they are more than 10 m apart, one pair was edited and the row is refused
+with a message that says which columns to clear.
 
-The CSV export writes the same columns plus `url`, so an export can be imported again.
+The round trip: an officer exports their own listings in this format from the admin
+(`export_for_import`), edits them in a spreadsheet and imports the file again.
+- A row that changes nothing is left alone: re-importing an unchanged row is not a
+  confirmation that the listing is still available. A changed published row is, and
+  the `confirm` switch confirms every published row of the file.
+- Published listings of the file's municipalities that the file leaves out stay as
+  they are and are named in the report; the `archive_missing` switch archives them.
+- Status changes go through the listing life cycle (`Listing.save`, `archive()`).
 """
 
 from __future__ import annotations
@@ -17,10 +25,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from brorebro.importing import Importer, Row
+from brorebro.importing import CREATED, UNCHANGED, UPDATED, Importer, Row
 from brorebro.models import Municipality
 from brorebro.spatial import WGS84, in_sweden, transformed, wgs84_point
 from premises.models import (
@@ -74,6 +84,10 @@ REQUIRED_COLUMNS = (
     "tenure",
 )
 IGNORED_COLUMNS = {"url"}  # written by the export
+# Both position pairs given and further apart than this: the row is refused (one was edited).
+MAX_POSITION_DISAGREEMENT_M = 10
+# Closer than this, a position in the file is the stored one (export rounding).
+SAME_POSITION_M = 0.5
 MAX_TEXT = 20_000
 
 
@@ -83,6 +97,7 @@ class PremisesRow:
     external_ref: str
     status: str
     values: dict[str, Any] = field(default_factory=dict)
+    confirmed: bool = False  # an unchanged row confirmed by the `confirm` switch
 
     @property
     def key(self) -> tuple[int, str]:
@@ -92,6 +107,21 @@ class PremisesRow:
 class PremisesImporter(Importer):
     required_columns = REQUIRED_COLUMNS
     key_column = "external_ref"
+    switches = {
+        "confirm": gettext_lazy(
+            "Confirm every published listing in the file as still available, also those that did not change"
+        ),
+        "archive_missing": gettext_lazy(
+            "Archive the published listings of the file's municipalities that the file leaves out"
+        ),
+    }
+
+    def __init__(
+        self, user=None, dry_run: bool = False, confirm: bool = False, archive_missing: bool = False
+    ):
+        super().__init__(user=user, dry_run=dry_run)
+        self.confirm = confirm
+        self.archive_missing = archive_missing
 
     def check_headers(self, headers: list[str]) -> list[str]:
         problems = super().check_headers(headers)
@@ -168,35 +198,54 @@ class PremisesImporter(Importer):
         return value
 
     def _location(self, row: Row, municipality: Municipality | None) -> Point | None:
-        if row.has("sweref_n") or row.has("sweref_e"):
-            column = "sweref_n"
-            north = row.decimal("sweref_n", required=True, minimum=None)
-            east = row.decimal("sweref_e", required=True, minimum=None)
-            if north is None or east is None:
-                return None
-            point = Point(float(east), float(north), srid=settings.SRID)
-            wgs = transformed(point, WGS84)
-            if not in_sweden(wgs.x, wgs.y):
+        sweref = self._sweref_point(row) if row.has("sweref_n") or row.has("sweref_e") else None
+        wgs = self._wgs84_point(row) if row.has("lat") or row.has("lon") else None
+        if sweref is None and wgs is None:
+            if not row.errors:
+                row.error("lat", _("a position is required: lat and lon, or sweref_n and sweref_e"))
+            return None
+        point, column = (sweref, "sweref_n") if sweref is not None else (wgs, "lat")
+        if sweref is not None and wgs is not None:
+            # An export carries both; an officer who edits one pair in a spreadsheet must
+            # not see the edit silently lost to the other.
+            apart = sweref.distance(transformed(wgs, settings.SRID))
+            if apart > MAX_POSITION_DISAGREEMENT_M:
                 row.error(
-                    column, _("the position (sweref_n, sweref_e) is outside Sweden; are the two swapped?")
+                    "lat",
+                    _(
+                        "lat/lon and sweref_n/sweref_e are %(m)s m apart; clear the pair you did "
+                        "not edit (either lat and lon, or sweref_n and sweref_e)"
+                    )
+                    % {"m": f"{apart:.0f}"},
                 )
                 return None
-        elif row.has("lat") or row.has("lon"):
-            column = "lat"
-            lat = row.decimal("lat", required=True, minimum=None)
-            lon = row.decimal("lon", required=True, minimum=None)
-            if lat is None or lon is None:
-                return None
-            if not in_sweden(float(lon), float(lat)):
-                row.error(column, _("the position (lat, lon) is outside Sweden; are the two swapped?"))
-                return None
-            point = wgs84_point(float(lon), float(lat))
-        else:
-            row.error("lat", _("a position is required: lat and lon, or sweref_n and sweref_e"))
-            return None
         if municipality is not None and municipality.contains(point) is False:
             row.error(column, _("the position lies outside %(name)s") % {"name": municipality.name})
         return point
+
+    def _sweref_point(self, row: Row) -> Point | None:
+        north = row.decimal("sweref_n", required=True, minimum=None)
+        east = row.decimal("sweref_e", required=True, minimum=None)
+        if north is None or east is None:
+            return None
+        point = Point(float(east), float(north), srid=settings.SRID)
+        wgs = transformed(point, WGS84)
+        if not in_sweden(wgs.x, wgs.y):
+            row.error(
+                "sweref_n", _("the position (sweref_n, sweref_e) is outside Sweden; are the two swapped?")
+            )
+            return None
+        return point
+
+    def _wgs84_point(self, row: Row) -> Point | None:
+        lat = row.decimal("lat", required=True, minimum=None)
+        lon = row.decimal("lon", required=True, minimum=None)
+        if lat is None or lon is None:
+            return None
+        if not in_sweden(float(lon), float(lat)):
+            row.error("lat", _("the position (lat, lon) is outside Sweden; are the two swapped?"))
+            return None
+        return wgs84_point(float(lon), float(lat))
 
     # --- the whole file
     def key(self, item: PremisesRow) -> tuple[int, str]:
@@ -224,24 +273,101 @@ class PremisesImporter(Importer):
                 existing[(obj.municipality_id, obj.external_ref)] = obj
         return existing
 
-    def save_item(self, item: PremisesRow) -> str:
+    def save_all(self, items: list[PremisesRow]) -> list[str]:
+        return [self._save(item) for item in items]
+
+    def _save(self, item: PremisesRow) -> str:
         obj = self._existing.get(item.key)
-        created = obj is None
-        if created:
+        if obj is None:
             obj = Premises(
                 municipality=item.municipality, external_ref=item.external_ref, created_by=self.user
             )
+            self._apply(obj, item)
+            obj.save()  # Listing.save stamps the dates of a new published listing
+            return CREATED
+        changed = self._changes(obj, item)
+        if not changed:
+            if self.confirm and obj.status == PremisesStatus.PUBLISHED:
+                obj._history_user = self.user
+                obj.confirm(user=self.user)
+                item.confirmed = True
+                return UPDATED
+            return UNCHANGED
+        self._apply(obj, item)
+        if obj.status == PremisesStatus.PUBLISHED:
+            # The officer changed the listing in their own register: that confirms it. A
+            # change of status to published is stamped by Listing.save as well.
+            obj.confirmed_at = timezone.now()
+        obj.save()
+        return UPDATED
+
+    def _apply(self, obj: Premises, item: PremisesRow) -> None:
         for name, value in item.values.items():
             setattr(obj, name, value)
         if item.status:
             obj.status = item.status
-        if obj.status == PremisesStatus.PUBLISHED:
-            # The municipality's own register says it is on offer: that is a confirmation.
-            obj.confirmed_at = timezone.now()
         obj.updated_by = self.user
         obj._history_user = self.user
-        obj.save()
-        return "created" if created else "updated"
+
+    @staticmethod
+    def _changes(obj: Premises, item: PremisesRow) -> list[str]:
+        """The fields the row would change. Positions within half a metre are the same
+        position: an export rounds SWEREF to centimetres and WGS84 to six decimals."""
+        changed = [
+            name for name, value in item.values.items() if name != "location" and getattr(obj, name) != value
+        ]
+        new, old = item.values.get("location"), obj.location
+        if new is not None and (old is None or old.distance(new) > SAME_POSITION_M):
+            changed.append("location")
+        if item.status and item.status != obj.status:
+            changed.append("status")
+        return changed
+
+    def after_save(self, items: list[PremisesRow], report) -> None:
+        """Published listings of the file's municipalities that the file leaves out."""
+        in_file = {item.key for item in items}
+        municipalities = {item.municipality.pk for item in items}
+        missing = [
+            obj
+            for obj in Premises.objects.published()
+            .filter(municipality_id__in=municipalities)
+            .select_related("municipality")
+            .defer("municipality__boundary")
+            .order_by("municipality__code", "external_ref")
+            if (obj.municipality_id, obj.external_ref) not in in_file
+        ]
+        if not missing:
+            return
+        names = ", ".join(f"{obj.municipality.code} {obj.external_ref}" for obj in missing[:20])
+        if len(missing) > 20:
+            names += ", …"
+        if self.archive_missing:
+            for obj in missing:
+                obj._history_user = self.user
+                obj.archive(user=self.user)
+            self.note(
+                _("%(n)d of your published listings were not in the file and were archived: %(refs)s")
+                % {"n": len(missing), "refs": names}
+            )
+        else:
+            self.note(
+                _(
+                    "%(n)d of your published listings were not in the file; they are unchanged "
+                    "(archive them with “archive missing”): %(refs)s"
+                )
+                % {"n": len(missing), "refs": names}
+            )
 
     def describe(self, item: PremisesRow) -> str:
-        return f"{item.municipality.code} {item.external_ref} – {item.values['title']}"
+        text = f"{item.municipality.code} {item.external_ref} – {item.values['title']}"
+        return text + " " + _("(confirmed)") if item.confirmed else text
+
+
+def export_for_import(request, queryset):
+    """`queryset` (the officer's own, scoped by the admin) as a CSV in the import format."""
+    # The public export writes exactly the import columns (plus `url`, which the import
+    # ignores); it is imported here and not at the top because it imports this module.
+    from premises.export import export_response
+
+    detail_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
+    return export_response(queryset, detail_url)
