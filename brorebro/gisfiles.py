@@ -247,32 +247,6 @@ def _too_many(count: int, limit: int) -> GisFileError:
     )
 
 
-# --- reading the bytes ------------------------------------------------------------------
-def read_path(path: str | Path) -> bytes:
-    """The bytes of a file named on the command line, refused above the upload limit."""
-    path = Path(path)
-    if not path.is_file():
-        raise GisFileError(_("No such file: %(path)s") % {"path": excerpt(path, 200)})
-    _check_size(path.stat().st_size)
-    return path.read_bytes()
-
-
-def read_upload(upload) -> bytes:
-    """The bytes of an uploaded file (Django's UploadedFile), refused above the upload limit."""
-    _check_size(upload.size)
-    upload.seek(0)
-    return upload.read()
-
-
-def _check_size(size: int) -> None:
-    limit = settings.IMPORT_MAX_UPLOAD_BYTES
-    if size > limit:
-        raise GisFileError(
-            _("The file is too large (%(size)d MB; the limit is %(limit)d MB).")
-            % {"size": size // 2**20, "limit": limit // 2**20}
-        )
-
-
 # --- the one way in -------------------------------------------------------------------------
 @contextmanager
 def open_gis(data: bytes, name: str, layer: str | None = None) -> Iterator[GisLayer]:

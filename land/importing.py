@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,23 @@ from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from brorebro import gisfiles
-from brorebro.importing import Importer, ImportError_, ImportReport, Row, RowError, Source, excerpt
+from brorebro.importing import (
+    CREATED,
+    UPDATED,
+    FieldError,
+    Importer,
+    ImportError_,
+    Row,
+    Source,
+    excerpt,
+    parse_decimal,
+    path_bytes,
+    upload_bytes,
+)
 from brorebro.spatial import transformed
 from land.models import LandPlot, LandPlotStatus, PlanStatus, Purpose
 
@@ -75,8 +87,10 @@ FIELDS = [
     "status",
 ]
 REQUIRED = ("external_ref", "municipality_code")
-TRUE_WORDS = {"1", "true", "t", "yes", "y", "ja", "j", "sant"}
-FALSE_WORDS = {"0", "false", "f", "no", "n", "nej", "falskt"}
+# What a mapping file may name: the fields, and the file's own area attribute (checked, not stored).
+MAPPABLE = [*FIELDS, "area_m2"]
+# The file's own area may differ from the computed one by this share before a warning.
+MAX_AREA_DIFFERENCE = 0.01
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -84,12 +98,12 @@ def read_gis(
     path: str | Path, layer: str | None = None, name: str | None = None, srid: int | None = None
 ) -> Source:
     """Read one layer of a GIS file named on the command line (see `read_gis_bytes`)."""
-    return read_gis_bytes(gisfiles.read_path(path), name or Path(path).name, layer=layer, srid=srid)
+    return read_gis_bytes(path_bytes(path), name or Path(path).name, layer=layer, srid=srid)
 
 
 def read_gis_upload(upload, layer: str | None = None, srid: int | None = None) -> Source:
     """Read an uploaded GIS file (the admin's upload page)."""
-    return read_gis_bytes(gisfiles.read_upload(upload), Path(upload.name).name, layer=layer, srid=srid)
+    return read_gis_bytes(upload_bytes(upload), Path(upload.name).name, layer=layer, srid=srid)
 
 
 def read_gis_bytes(data: bytes, name: str, layer: str | None = None, srid: int | None = None) -> Source:
@@ -167,30 +181,87 @@ def _feature_values(feature, headers: list[str], srid: int, encoding: str) -> di
     return values
 
 
-def parse_mapping(text: str | bytes) -> dict[str, str]:
-    """A mapping file: a JSON object {"field": "attribute in the file"}."""
+# --- the mapping file -------------------------------------------------------------------------
+@dataclass
+class Mapping:
+    """Which attribute of the file holds each field, and how the file's words translate.
+
+    `attributes` {field: attribute} names only the fields the mapping file names; the
+    others are read from attributes named like the fields. `values` {field: {word: value}}
+    is keyed by the folded word (see `fold`).
+    """
+
+    attributes: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def fold(word: str) -> str:
+    """A word as it is compared: lower case, runs of spaces as one space."""
+    return " ".join(str(word).lower().split())
+
+
+def parse_mapping(text: str | bytes) -> Mapping:
+    """A mapping file: a JSON object of fields. Each is the attribute's name, or an object
+    {"attribute": name, "values": {"word in the file": "value"}}, e.g.
+
+        {"purposes": {"attribute": "ANVANDNING",
+                      "values": {"Industri, lager": "industry,logistics"}},
+         "plan_status": {"attribute": "PLANSTATUS", "values": {"Laga kraft": "in_force"}},
+         "water_sewer": {"attribute": "VA", "values": {"Finns": "yes"}}}
+
+    "attribute" may be left out to keep the field's own name.
+    """
     try:
         data = json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ImportError_(_("The mapping is not valid JSON.")) from None
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
+    if not isinstance(data, dict):
         raise ImportError_(_("The mapping must be a JSON object of field names to attribute names."))
-    unknown = sorted(set(data) - set(FIELDS))
+    unknown = sorted(set(data) - set(MAPPABLE))
     if unknown:
         raise ImportError_(
             _("The mapping names unknown field(s): %(unknown)s. Known fields: %(known)s")
-            % {"unknown": ", ".join(unknown), "known": ", ".join(FIELDS)}
+            % {"unknown": ", ".join(excerpt(u) for u in unknown), "known": ", ".join(MAPPABLE)}
         )
-    return data
+    mapping = Mapping()
+    for name, entry in data.items():
+        if isinstance(entry, str):
+            mapping.attributes[name] = entry
+            continue
+        if not isinstance(entry, dict) or set(entry) - {"attribute", "values"}:
+            raise ImportError_(
+                _(
+                    "The mapping of %(field)s must be an attribute name or an object with "
+                    "“attribute” and “values”."
+                )
+                % {"field": name}
+            )
+        attribute = entry.get("attribute", name)
+        values = entry.get("values", {})
+        if not isinstance(attribute, str) or not isinstance(values, dict):
+            raise ImportError_(
+                _("In the mapping of %(field)s, “attribute” must be a name and “values” an object.")
+                % {"field": name}
+            )
+        translated: dict[str, str] = {}
+        for word, value in values.items():
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                value = ",".join(value)
+            if not isinstance(value, (str, bool)):
+                raise ImportError_(
+                    _("In the mapping of %(field)s, the value for “%(word)s” must be text.")
+                    % {"field": name, "word": excerpt(word)}
+                )
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            translated[fold(word)] = value
+        mapping.attributes[name] = attribute
+        mapping.values[name] = translated
+    return mapping
 
 
-def read_mapping(path: str | Path) -> dict[str, str]:
-    path = Path(path)
-    if not path.is_file():
-        raise ImportError_(_("No such file: %(path)s") % {"path": path})
-    return parse_mapping(path.read_bytes())
+def read_mapping(path: str | Path) -> Mapping:
+    return parse_mapping(path_bytes(path))
 
 
 # --- geometry -------------------------------------------------------------------------------------
@@ -252,49 +323,131 @@ def check_geometry(geom) -> GeometryCheck:
     )
 
 
+# --- words municipal files use -----------------------------------------------------------------
+# Swedish (and English) wordings understood without a value mapping, besides the keys and
+# the choices' own labels in both languages.
+PURPOSE_WORDS = {
+    "industri": Purpose.INDUSTRY,
+    "industrimark": Purpose.INDUSTRY,
+    "tillverkning": Purpose.INDUSTRY,
+    "lager": Purpose.LOGISTICS,
+    "logistik": Purpose.LOGISTICS,
+    "lager och logistik": Purpose.LOGISTICS,
+    "handel": Purpose.RETAIL,
+    "detaljhandel": Purpose.RETAIL,
+    "kontor": Purpose.OFFICE,
+    "blandat": Purpose.MIXED,
+    "blandad": Purpose.MIXED,
+    "blandade ändamål": Purpose.MIXED,
+    "övrigt": Purpose.OTHER,
+    "annat": Purpose.OTHER,
+}
+PLAN_STATUS_WORDS = {
+    "laga kraft": PlanStatus.IN_FORCE,
+    "lagakraftvunnen": PlanStatus.IN_FORCE,
+    "lagakraftvunnen detaljplan": PlanStatus.IN_FORCE,
+    "gällande": PlanStatus.IN_FORCE,
+    "gällande plan": PlanStatus.IN_FORCE,
+    "gällande detaljplan": PlanStatus.IN_FORCE,
+    "detaljplan finns": PlanStatus.IN_FORCE,
+    "pågående": PlanStatus.IN_PROGRESS,
+    "under arbete": PlanStatus.IN_PROGRESS,
+    "planarbete pågår": PlanStatus.IN_PROGRESS,
+    "pågående planarbete": PlanStatus.IN_PROGRESS,
+    "samråd": PlanStatus.IN_PROGRESS,
+    "granskning": PlanStatus.IN_PROGRESS,
+    "ingen": PlanStatus.NONE,
+    "ingen detaljplan": PlanStatus.NONE,
+    "saknas": PlanStatus.NONE,
+    "ej planlagd": PlanStatus.NONE,
+    "oplanerad": PlanStatus.NONE,
+}
+STATUS_WORDS = {
+    "utkast": LandPlotStatus.DRAFT,
+    "publicerad": LandPlotStatus.PUBLISHED,
+    "publicerat": LandPlotStatus.PUBLISHED,
+    "reserverad": LandPlotStatus.RESERVED,
+    "reserverat": LandPlotStatus.RESERVED,
+    "såld": LandPlotStatus.SOLD,
+    "sålt": LandPlotStatus.SOLD,
+    "arkiverad": LandPlotStatus.ARCHIVED,
+    "arkiverat": LandPlotStatus.ARCHIVED,
+}
+# Between several purposes in one attribute: "Industri, lager", "industri/logistik", "handel och kontor".
+_PURPOSE_SEPARATORS = re.compile(r"\s*(?:[,;/|&+]|\boch\b|\band\b)\s*", re.IGNORECASE)
+# Attribute names that desktop GIS gives a polygon's own area, for the area check.
+AREA_ATTRIBUTES = ("area_m2", "areal_m2", "areal", "shape_area", "area", "arean")
+
+
+def _vocabulary(choices, words: dict[str, str]) -> dict[str, str]:
+    """Folded word → key: the keys, the labels in Swedish and English, and `words`."""
+    vocabulary = {fold(key): key for key, _label in choices.choices}
+    for language in ("en", "sv"):
+        with translation.override(language):
+            vocabulary.update({fold(str(label)): key for key, label in choices.choices})
+    vocabulary.update({fold(word): str(key) for word, key in words.items()})
+    return vocabulary
+
+
 # --- the importer ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class FeatureError(RowError):
-    """A problem reported by feature number, as GIS users count features."""
-
-    def __str__(self) -> str:
-        if self.line <= 0:
-            return self.message
-        if self.column:
-            return _("feature %(n)d, attribute %(column)s: %(message)s") % {
-                "n": self.line,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("feature %(n)d: %(message)s") % {"n": self.line, "message": self.message}
-
-
 class LandPlotImporter(Importer):
-    label = "feature"
+    row_noun = "feature"
+    required_columns = REQUIRED
 
-    def __init__(self, user=None, dry_run: bool = False, mapping: dict[str, str] | None = None):
+    def __init__(self, user=None, dry_run: bool = False, mapping: Mapping | None = None):
         super().__init__(user=user, dry_run=dry_run)
-        self.mapping = {field: (mapping or {}).get(field, field) for field in FIELDS}
+        self.mapping = mapping or Mapping()
+        self.attributes = {f: self.mapping.attributes.get(f, f) for f in MAPPABLE}
+        self.key_column = self.attributes["external_ref"]
         self.present: set[str] = set()
-        self._file_problem = False
-        self._outcomes: list[tuple[int, str, str]] = []
+        self.area_attribute: str | None = None
+        self.vocabularies = {
+            "purposes": _vocabulary(Purpose, PURPOSE_WORDS),
+            "plan_status": _vocabulary(PlanStatus, PLAN_STATUS_WORDS),
+            "status": _vocabulary(LandPlotStatus, STATUS_WORDS),
+        }
 
     def column(self, field: str) -> str:
-        return self.mapping[field]
+        return self.attributes[field]
 
     # --- hooks of the core importer
     def check_headers(self, headers: list[str]) -> list[str]:
-        self.present = {field for field in FIELDS if self.column(field) in headers}
+        have = ", ".join(headers) or "–"
+        # A mapping that names an attribute the file lacks is a mistake, never an empty field.
+        lacking = [
+            (name, attribute)
+            for name, attribute in self.mapping.attributes.items()
+            if attribute not in headers
+        ]
+        if lacking:
+            return [
+                _(
+                    "the mapping names the attribute “%(attribute)s” (for %(field)s), which the layer lacks%(hint)s; its attributes are: %(have)s"
+                )
+                % {
+                    "attribute": excerpt(attribute),
+                    "field": name,
+                    "hint": _truncation_hint(attribute, headers),
+                    "have": have,
+                }
+                for name, attribute in lacking
+            ]
+        self.present = {f for f in FIELDS if self.column(f) in headers}
         missing = [self.column(f) for f in REQUIRED if f not in self.present]
         if missing:
-            self._file_problem = True
             return [
                 _("the layer lacks the attribute(s) %(cols)s; its attributes are: %(have)s")
-                % {"cols": ", ".join(missing), "have": ", ".join(headers) or "–"}
+                % {"cols": ", ".join(missing), "have": have}
             ]
+        if "area_m2" in self.mapping.attributes:
+            self.area_attribute = self.mapping.attributes["area_m2"]
+        else:
+            by_name = {h.lower(): h for h in headers}
+            self.area_attribute = next((by_name[a] for a in AREA_ATTRIBUTES if a in by_name), None)
         return []
 
     def clean_row(self, row: Row) -> dict | None:
+        self.translate_values(row)
         municipality = self.municipality(row, self.column("municipality_code"))
         ref = row.text(self.column("external_ref"), required=True, max_length=64)
         check = check_geometry(row.values.get(GEOMETRY))
@@ -324,8 +477,8 @@ class LandPlotImporter(Importer):
         values = self.clean_values(row)
         if row.errors:
             return None
+        self.check_area(row, check.geom)
         return {
-            "feature": row.line,
             "municipality": municipality,
             "external_ref": ref,
             "geom": check.geom,
@@ -333,15 +486,79 @@ class LandPlotImporter(Importer):
             "values": values,
         }
 
+    def translate_values(self, row: Row) -> None:
+        """Replace the file's words by the values the mapping file gives for them."""
+        for name, words in self.mapping.values.items():
+            column = self.column(name)
+            word = fold(row.raw(column))
+            if word in words:
+                row.values[column] = words[word]
+
+    def check_area(self, row: Row, geom) -> None:
+        """Warn when the file's own area attribute disagrees with the boundary by more than 1 %."""
+        if not self.area_attribute or not row.has(self.area_attribute) or geom is None:
+            return
+        try:
+            stated = float(parse_decimal(row.raw(self.area_attribute)))
+        except FieldError:
+            row.warn(
+                self.area_attribute,
+                _("the area “%(value)s” is not a number; it was not checked")
+                % {"value": excerpt(row.raw(self.area_attribute))},
+            )
+            return
+        computed = LandPlot.compute_area_m2(geom)
+        if computed > 0 and abs(stated - computed) / computed > MAX_AREA_DIFFERENCE:
+            row.warn(
+                self.area_attribute,
+                _(
+                    "the file gives an area of %(stated)s m², but the boundary measures %(computed)s m² "
+                    "(planar, in SWEREF 99 TM); check the coordinate system and the attribute"
+                )
+                % {"stated": _thousands(round(stated)), "computed": _thousands(computed)},
+            )
+
     def _named(self, ref: str, message: str) -> str:
-        return _("“%(ref)s”: %(message)s") % {"ref": ref, "message": message} if ref else message
+        return _("“%(ref)s”: %(message)s") % {"ref": excerpt(ref), "message": message} if ref else message
+
+    def _choice_word(self, row: Row, name: str, default: str) -> str:
+        column = self.column(name)
+        word = row.raw(column)
+        if not word:
+            return default
+        key = self.vocabularies[name].get(fold(word))
+        if key is None:
+            keys = [k for k, _label in {"plan_status": PlanStatus, "status": LandPlotStatus}[name].choices]
+            row.error(
+                column,
+                _("unknown value “%(value)s”; use one of: %(keys)s (or map the word in the mapping file)")
+                % {"value": excerpt(word), "keys": ", ".join(keys)},
+            )
+            return default
+        return key
+
+    def _purposes(self, row: Row) -> list[str]:
+        column = self.column("purposes")
+        words = [w for w in _PURPOSE_SEPARATORS.split(row.raw(column)) if w.strip()]
+        if not words:
+            row.error(column, _("give at least one purpose, e.g. industry,logistics"))
+            return []
+        vocabulary = self.vocabularies["purposes"]
+        unknown = [w for w in words if fold(w) not in vocabulary]
+        if unknown:
+            row.error(
+                column,
+                _("unknown value “%(value)s”; use any of: %(keys)s (or map the word in the mapping file)")
+                % {"value": excerpt(", ".join(unknown)), "keys": ", ".join(Purpose.values)},
+            )
+        return sorted({vocabulary[fold(w)] for w in words if fold(w) in vocabulary})
 
     def clean_values(self, row: Row) -> dict[str, Any]:
         """The fields present in the file; absent ones keep their value (or the model default)."""
         values: dict[str, Any] = {}
         has = self.present.__contains__
         col = self.column
-        for field, length in [
+        for name, length in [
             ("name", 160),
             ("area_name", 160),
             ("plan_id", 40),
@@ -350,67 +567,38 @@ class LandPlotImporter(Importer):
             ("contact_organisation", 160),
             ("contact_phone", 40),
         ]:
-            if has(field):
-                values[field] = row.text(col(field), max_length=length)
-        for field in ("description_sv", "description_en"):
-            if has(field):
-                values[field] = row.text(col(field), max_length=10000)
+            if has(name):
+                values[name] = row.text(col(name), max_length=length)
+        for name in ("description_sv", "description_en"):
+            if has(name):
+                values[name] = row.text(col(name), max_length=10000, multiline=True)
         if has("purposes"):
-            purposes = row.choices(col("purposes"), Purpose.choices)
-            if not purposes and not row.has(col("purposes")):
-                row.error(col("purposes"), _("give at least one purpose, e.g. industry,logistics"))
-            values["purposes"] = purposes
+            values["purposes"] = self._purposes(row)
         if has("plan_status"):
-            values["plan_status"] = row.choice(
-                col("plan_status"), PlanStatus.choices, default=PlanStatus.IN_FORCE
-            )
+            values["plan_status"] = self._choice_word(row, "plan_status", PlanStatus.IN_FORCE)
         if has("status"):
-            values["status"] = row.choice(col("status"), LandPlotStatus.choices, default=LandPlotStatus.DRAFT)
+            values["status"] = self._choice_word(row, "status", LandPlotStatus.DRAFT)
         if has("price_sek_per_m2"):
             values["price_sek_per_m2"] = row.decimal(col("price_sek_per_m2"), minimum=0, maximum=999999)
         if has("max_building_height_m"):
             values["max_building_height_m"] = row.decimal(
                 col("max_building_height_m"), minimum=0, maximum=999
             )
-        for field, maximum in [
+        for name, maximum in [
             ("max_site_coverage_pct", 100),
             ("min_plot_m2", 10**9),
             ("electricity_kw", 10**7),
         ]:
-            if has(field):
-                values[field] = self._whole(row, col(field), maximum)
-        for field in ("divisible", "water_sewer", "district_heating", "fibre", "rail_siding_possible"):
-            if has(field):
-                values[field] = self._boolean(row, col(field))
+            if has(name):
+                values[name] = row.whole(col(name), minimum=0, maximum=maximum)
+        for name in ("divisible", "water_sewer", "district_heating", "fibre", "rail_siding_possible"):
+            if has(name):
+                values[name] = bool(row.yes_no(col(name)))  # empty: no
         if has("plan_document_url"):
             values["plan_document_url"] = self._url(row, col("plan_document_url"))
         if has("contact_email"):
-            email = row.text(col("contact_email"), max_length=254)
-            if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-                row.error(col("contact_email"), _("“%(value)s” is not an email address") % {"value": email})
-            values["contact_email"] = email
+            values["contact_email"] = row.email(col("contact_email"))
         return values
-
-    @staticmethod
-    def _whole(row: Row, column: str, maximum: int) -> int | None:
-        # GIS formats often store whole numbers as reals ("450.0").
-        number = row.decimal(column, minimum=0, maximum=maximum)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            row.error(column, _("“%(value)s” is not a whole number") % {"value": row.raw(column)})
-            return None
-        return int(number)
-
-    @staticmethod
-    def _boolean(row: Row, column: str) -> bool:
-        value = row.raw(column).lower()
-        if value in TRUE_WORDS:
-            return True
-        if value in FALSE_WORDS or value in ("", "none"):
-            return False
-        row.error(column, _("“%(value)s” is not yes or no (use 1 or 0)") % {"value": row.raw(column)})
-        return False
 
     @staticmethod
     def _url(row: Row, column: str) -> str:
@@ -419,20 +607,16 @@ class LandPlotImporter(Importer):
             try:
                 URLValidator(schemes=["http", "https"])(value)
             except ValidationError:
-                row.error(column, _("“%(value)s” is not a web address (https://…)") % {"value": value})
+                row.error(
+                    column, _("“%(value)s” is not a web address (https://…)") % {"value": excerpt(value)}
+                )
         return value
 
-    def validate_batch(self, items: list[tuple[Row, Any]]) -> None:
-        seen: dict[tuple[str, str], int] = {}
-        for row, item in items:
-            key = (item["municipality"].code, item["external_ref"])
-            if key in seen:
-                row.error(
-                    self.column("external_ref"),
-                    _("“%(ref)s” already appears in feature %(n)d") % {"ref": key[1], "n": seen[key]},
-                )
-            else:
-                seen[key] = row.line
+    def key(self, item: dict) -> tuple[str, str]:
+        return (item["municipality"].code, item["external_ref"])
+
+    def describe_key(self, item: dict) -> str:
+        return item["external_ref"]
 
     def save_item(self, item: dict) -> str:
         plot = LandPlot.objects.filter(
@@ -444,55 +628,35 @@ class LandPlotImporter(Importer):
             if self.user is not None:
                 plot.created_by = self.user
         plot.geom = item["geom"]
-        previous_status = plot.status
-        for field, value in item["values"].items():
-            setattr(plot, field, value)
+        for name, value in item["values"].items():
+            setattr(plot, name, value)
         if not plot.name:
             plot.name = item["external_ref"]
-        if plot.status == LandPlotStatus.PUBLISHED:
-            # The municipality's own register is current: importing it confirms the plot.
-            now = timezone.now()
-            if previous_status != LandPlotStatus.PUBLISHED or plot.published_at is None:
-                plot.published_at = plot.published_at or now
-            plot.confirmed_at = now
         if self.user is not None:
             plot.updated_by = self.user
             plot._history_user = self.user
+        # The listing life cycle (Listing.save) stamps the dates of a status change.
         plot.save()
-        outcome = "created" if created else "updated"
-        self._outcomes.append((item["feature"], outcome, self.describe_saved(plot, item)))
-        return outcome
+        item["plot"] = plot
+        return CREATED if created else UPDATED
 
-    def describe_saved(self, plot: LandPlot, item: dict) -> str:
-        area = f"{plot.area_m2:,}".replace(",", "\u00a0")
-        text = f"{plot.municipality.code}/{plot.external_ref} {plot.name}, {area} m²"
+    def describe(self, item: dict) -> str:
+        plot = item["plot"]
+        text = f"{plot.municipality.code}/{plot.external_ref} {plot.name}, {_thousands(plot.area_m2)} m²"
         if item["repaired"]:
             text += f" – {item['repaired']}"
         return text
 
-    def describe(self, item: dict) -> str:
-        return item["external_ref"]
 
-    def run(self, source: Source) -> ImportReport:
-        """The core run, reported by feature number rather than line."""
-        self._outcomes = []
-        report = super().run(source)
-        report.errors = [
-            FeatureError(
-                0 if self._file_problem or _no_rows(error) else error.line, error.column, error.message
-            )
-            for error in report.errors
-        ]
-        if report.ok:
-            label = _("feature %(n)d: %(item)s")
-            report.created = [
-                label % {"n": n, "item": text} for n, outcome, text in self._outcomes if outcome == "created"
-            ]
-            report.updated = [
-                label % {"n": n, "item": text} for n, outcome, text in self._outcomes if outcome == "updated"
-            ]
-        return report
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
 
 
-def _no_rows(error: RowError) -> bool:
-    return error.line == 1 and not error.column and error.message == _("the file has no data rows")
+def _truncation_hint(attribute: str, headers: list[str]) -> str:
+    """Shapefile (dBase) attribute names stop at 10 characters: say so when that explains it."""
+    cut = [h for h in headers if len(h) == 10 and attribute.upper().startswith(h.upper())]
+    if cut:
+        return _(" (Shapefile attribute names stop at 10 characters: did you mean “%(name)s”?)") % {
+            "name": cut[0]
+        }
+    return ""

@@ -302,7 +302,7 @@ def test_every_bad_feature_is_reported_and_nothing_is_saved(tmp_path, orebro):
     ]
     assert "unknown municipality code “9999”" in messages[0]
     assert "castle" in messages[1]
-    assert "already appears in feature 1" in messages[2]
+    assert "“F-1” is already given on feature 1" in messages[2]
     assert "a plot must be a polygon" in messages[3]
     assert "give at least one purpose" in messages[4]
     assert "soon" in messages[5]
@@ -382,3 +382,28 @@ def test_the_example_files_in_the_repository_import(county_with_boundaries, sett
     assert plots["EX-1"].area_m2 == 120000
     assert plots["EX-1"].rail_siding_possible and not plots["EX-2"].fibre
     assert plots["EX-2"].price_sek_per_m2 is None
+
+
+def test_an_archived_plot_published_again_by_import_is_visible(tmp_path, orebro, plot_factory):
+    # The listing life cycle (Listing.save) stamps the dates: the import has no rule of its own.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timedelta(days=300)
+    plot = plot_factory(
+        municipality=orebro,
+        external_ref="A-1",
+        status="archived",
+        published_at=long_ago,
+        confirmed_at=long_ago,
+    )
+    assert not LandPlot.objects.visible().exists()
+    features = [feature(square_at(SWEREF_TM, 59.3), external_ref="A-1", status="Publicerad")]
+    report = run(write_geojson(tmp_path / "p.geojson", features, 3006))
+    assert report.ok, [str(e) for e in report.errors]
+    plot.refresh_from_db()
+    assert plot.status == "published"
+    assert plot.published_at == long_ago  # the first publication is kept
+    assert plot.confirmed_at > long_ago
+    assert list(LandPlot.objects.visible()) == [plot]

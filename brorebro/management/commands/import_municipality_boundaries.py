@@ -16,18 +16,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from brorebro import gisfiles
-from brorebro.importing import ImportError_, excerpt
+from brorebro.importing import FieldError, ImportError_, excerpt, parse_municipality_code, path_bytes
 from brorebro.models import Municipality
 
 
 def _code(value) -> str:
-    """A municipality code as text; a code stored as a real number (1880.0) counts when whole."""
+    """The municipality code of a feature, by the importers' one rule ("1880.0" and "180" count)."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value if value is not None else "").strip()
-    if text.isdigit() and len(text) < 4:
-        text = text.zfill(4)  # codes such as 0180 lose their zero when stored as numbers
-    return text
+    try:
+        return parse_municipality_code(str(value if value is not None else "").strip())
+    except FieldError:
+        return ""
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            data = gisfiles.read_path(options["file"])
+            data = path_bytes(options["file"])
             with gisfiles.open_gis(data, options["file"], layer=options["layer"]) as gis:
                 updates, errors = self.read_boundaries(gis, options)
         except ImportError_ as exc:
