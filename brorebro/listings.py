@@ -16,6 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.validators import validate_single_line
+
 
 class ListingStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -91,12 +93,19 @@ class Listing(Authored):
     external_ref = models.CharField(
         _("external reference"),
         max_length=64,
+        validators=[validate_single_line],
         help_text=_("The municipality's own id for the listing; unique per municipality."),
     )
-    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
-    contact_organisation = models.CharField(_("contact organisation"), max_length=160, blank=True)
+    contact_name = models.CharField(
+        _("contact name"), max_length=120, blank=True, validators=[validate_single_line]
+    )
+    contact_organisation = models.CharField(
+        _("contact organisation"), max_length=160, blank=True, validators=[validate_single_line]
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=40, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )

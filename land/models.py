@@ -43,6 +43,7 @@ from simple_history.models import HistoricalRecords
 
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
 from brorebro.spatial import ST_X, ST_Y
+from brorebro.validators import validate_single_line
 
 SWEREF99TM = 3006
 
@@ -206,7 +207,7 @@ class LandmarkQuerySet(models.QuerySet):
 
 class Landmark(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=LandmarkKind.choices)
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True, validators=[validate_single_line])
     location = models.PointField(_("location"), srid=settings.SRID, spatial_index=True)
 
     objects = LandmarkQuerySet.as_manager()
@@ -324,10 +325,17 @@ class LandPlot(Listing):
         _("status"), max_length=12, choices=LandPlotStatus.choices, default=LandPlotStatus.DRAFT
     )
     name = models.CharField(
-        _("name"), max_length=160, help_text=_("Usually the property designation, e.g. “Törsjö 6:12”.")
+        _("name"),
+        max_length=160,
+        validators=[validate_single_line],
+        help_text=_("Usually the property designation, e.g. “Törsjö 6:12”."),
     )
     area_name = models.CharField(
-        _("business area"), max_length=160, blank=True, help_text=_("e.g. “Logistikcentrum etapp 3”.")
+        _("business area"),
+        max_length=160,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("e.g. “Logistikcentrum etapp 3”."),
     )
     geom = models.MultiPolygonField(_("plot boundary"), srid=settings.SRID, spatial_index=True)
     area_m2 = models.PositiveIntegerField(
@@ -350,12 +358,22 @@ class LandPlot(Listing):
     )
 
     # detailed plan (detaljplan)
-    plan_id = models.CharField(_("plan id"), max_length=40, blank=True, help_text=_("e.g. 1880-P920"))
+    plan_id = models.CharField(
+        _("plan id"),
+        max_length=40,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("e.g. 1880-P920"),
+    )
     plan_status = models.CharField(
         _("plan status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
     )
     plan_purpose_codes = models.CharField(
-        _("plan purpose codes"), max_length=80, blank=True, help_text=_("As in the plan, e.g. “J1, Z1”.")
+        _("plan purpose codes"),
+        max_length=80,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("As in the plan, e.g. “J1, Z1”."),
     )
     max_site_coverage_pct = models.PositiveSmallIntegerField(
         _("maximum site coverage (%)"),

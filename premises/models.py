@@ -39,6 +39,7 @@ from brorebro.uploads import (
     validate_image_upload,
     validate_pdf_upload,
 )
+from brorebro.validators import validate_single_line
 
 # Large enough for any real premises or price, small enough to catch a typo of ten zeros.
 MAX_AREA_M2 = 1_000_000
@@ -167,18 +168,23 @@ postal_code_validator = RegexValidator(r"^\d{3} ?\d{2}$", _("A postal code has f
 
 
 class Premises(Listing):
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=PremisesStatus.choices, default=PremisesStatus.DRAFT
     )
 
-    street = models.CharField(_("street address"), max_length=200, blank=True)
+    street = models.CharField(
+        _("street address"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     postal_code = models.CharField(
-        _("postal code"), max_length=6, blank=True, validators=[postal_code_validator]
+        _("postal code"), max_length=6, blank=True, validators=[validate_single_line, postal_code_validator]
     )
     locality = models.CharField(
-        _("locality"), max_length=100, help_text=_("The town or village, e.g. Pålsboda.")
+        _("locality"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("The town or village, e.g. Pålsboda."),
     )
     location = models.PointField(_("location"), srid=settings.SRID, spatial_index=True)
 
@@ -368,9 +374,12 @@ class PremisesImage(models.Model):
     alt_text_sv = models.CharField(
         _("description of the photo (Swedish)"),
         max_length=200,
+        validators=[validate_single_line],
         help_text=_("What the photo shows, for people who cannot see it, e.g. “Entrance with loading dock”."),
     )
-    alt_text_en = models.CharField(_("description of the photo (English)"), max_length=200, blank=True)
+    alt_text_en = models.CharField(
+        _("description of the photo (English)"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
