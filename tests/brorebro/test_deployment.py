@@ -132,3 +132,19 @@ def test_the_shipped_boundaries_name_their_source_and_licence():
     readme = (ROOT / "README.md").read_text()
     assert "fixtures/orebro_lan_municipalities.geojson" in readme
     assert "okfse/sweden-geojson" in readme and "CC0" in readme
+
+
+def test_bench_without_the_national_boundaries_stops_at_once_and_says_how_to_give_them(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SECRET_KEY", "DATABASE_URL")}
+    missing = tmp_path / "sweden_municipalities.geojson"
+    result = subprocess.run(
+        ["bench/run.sh", "--scale", "0.001", "--setup-only", "--boundaries", str(missing)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"The national boundary file is missing: {missing}" in result.stderr
+    assert "--boundaries FILE" in result.stderr
