@@ -360,11 +360,13 @@ class ListingAdminMixin:
         ] + super().get_urls()
 
     def confirm_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        obj = self.get_object(request, object_id)
+        # The object first, so that any method gets the scoped answer (404) for another
+        # municipality's listing, as every other object URL does.
+        obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         obj.confirm(user=request.user)
