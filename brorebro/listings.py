@@ -132,8 +132,22 @@ class Listing(Authored):
     @classmethod
     def from_db(cls, db, field_names, values):
         obj = super().from_db(db, field_names, values)
-        obj._stored_status = obj.__dict__.get("status")
+        if "status" in obj.__dict__:  # not when the status column was deferred
+            obj._stored_status = obj.status
         return obj
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        if "status" in self.__dict__:
+            self._stored_status = self.status
+
+    def _status_in_database(self) -> str | None:
+        """The stored status: known when the listing was loaded, else read (None: no row)."""
+        if hasattr(self, "_stored_status"):
+            return self._stored_status
+        # Built in memory rather than loaded, e.g. a past version being reverted in the
+        # admin's history, or a record re-created by a revert after it was deleted.
+        return type(self)._default_manager.filter(pk=self.pk).values_list("status", flat=True).first()
 
     def _stamp_status_change(self, now=None) -> None:
         """Becoming published (again) counts as confirming that the listing is available.
@@ -151,8 +165,7 @@ class Listing(Authored):
             self.published_at = self.published_at or now
             self.confirmed_at = self.confirmed_at or self.published_at
             return
-        stored = getattr(self, "_stored_status", None)
-        if stored == ListingStatus.PUBLISHED or (stored is None and self.published_at is not None):
+        if self._status_in_database() == ListingStatus.PUBLISHED:
             return  # already published: only an explicit confirm() refreshes the date
         self.published_at = self.published_at or now
         self.confirmed_at = now
