@@ -171,7 +171,7 @@ def _feature_values(feature, headers: list[str], srid: int, encoding: str) -> di
         if ogr.is_3d or ogr.is_measured:
             # Heights and measures mean nothing for a plot's boundary, and a 3D geometry
             # cannot be stored in the 2D column: keep the plan view.
-            ogr.coord_dim = 2
+            ogr.set_3d(False)
             ogr.set_measured(False)
         geom = ogr.geos
         geom.srid = srid

@@ -97,7 +97,7 @@ class Command(BaseCommand):
                 errors.append(f"{where}: the geometry is not a polygon")
                 continue
             if geom.is_3d or geom.is_measured:
-                geom.coord_dim = 2  # the boundary column is 2D
+                geom.set_3d(False)  # the boundary column is 2D
                 geom.set_measured(False)
             try:
                 geos = GEOSGeometry(geom.wkb, srid=srid)
