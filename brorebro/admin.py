@@ -7,6 +7,7 @@ uses it. `ImportAdminMixin` adds an upload page that runs a core `Importer`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -334,7 +335,11 @@ class NeedsConfirmationFilter(admin.SimpleListFilter):
     parameter_name = "freshness"
 
     def lookups(self, request, model_admin):
-        return [("stale", _("Not confirmed for 90 days or more"))]
+        days = settings.LISTING_FLAG_AFTER_DAYS
+        label = ngettext(
+            "Not confirmed for %(days)d day or more", "Not confirmed for %(days)d days or more", days
+        ) % {"days": days}
+        return [("stale", label)]
 
     def queryset(self, request, queryset):
         if self.value() == "stale":

@@ -77,3 +77,16 @@ def test_confirming_with_one_click_makes_it_fresh_again(client, listing, orebro_
         listing.refresh_from_db()
         assert listing.confirmed_at == timezone.now()
         assert not listing.needs_confirmation
+
+
+def test_the_freshness_filter_names_the_configured_age(client, listing, orebro_officer, settings):
+    settings.LISTING_FLAG_AFTER_DAYS = 30
+    client.force_login(orebro_officer)
+    with time_machine.travel(CONFIRMED + dt.timedelta(days=31), tick=False):
+        english = client.get("/admin/premises/premises/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        swedish = client.get("/admin/premises/premises/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+        stale = client.get("/admin/premises/premises/?freshness=stale")
+    assert "Not confirmed for 30 days or more" in english
+    assert "Inte bekräftade på 30 dagar eller mer" in swedish
+    assert "90" not in english.split("freshness")[-1].split("</ul>")[0]
+    assert [p.external_ref for p in stale.context["cl"].result_list] == ["FRESH"]
