@@ -92,9 +92,30 @@ class Industry(models.Model):
 
 
 class Occupation(models.Model):
-    ssyk = models.CharField(_("SSYK 2012 code"), max_length=4, unique=True, validators=[ssyk_validator])
+    """An occupation as Yrkesbarometer assesses it, or as the region names it.
+
+    Yrkesbarometer's occupations are identified by `yb_concept_id` (a JobTech taxonomy
+    concept). One may cover several SSYK codes (`ssyk_codes`), and one SSYK code may be
+    split between several of them, so `ssyk` (the first code) is not unique.
+    """
+
+    ssyk = models.CharField(_("SSYK 2012 code"), max_length=4, db_index=True, validators=[ssyk_validator])
+    ssyk_codes = models.CharField(
+        _("all SSYK 2012 codes"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the occupation covers several SSYK codes: all of them, e.g. 2611, 2612."),
+    )
+    yb_concept_id = models.CharField(
+        _("Yrkesbarometer concept id"),
+        max_length=40,
+        blank=True,
+        help_text=_("The occupation's stable identity in Yrkesbarometer (set by the import)."),
+    )
     name_sv = models.CharField(_("name (Swedish)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    occupational_area = models.CharField(_("occupational area"), max_length=200, blank=True)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
     jobtech_concept_id = models.CharField(
         _("JobTech taxonomy concept id"),
         max_length=40,
@@ -111,16 +132,42 @@ class Occupation(models.Model):
     )
 
     class Meta:
-        ordering = ["ssyk"]
+        ordering = ["ssyk", "name_sv"]
         verbose_name = _("occupation")
         verbose_name_plural = _("occupations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["yb_concept_id"],
+                condition=~Q(yb_concept_id=""),
+                name="skills_occupation_unique_yb_concept",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ssyk} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("skills:occupation", args=[self.pk])
+
     @property
     def name(self) -> str:
         return _localised(self, "name")
+
+    @property
+    def ssyk_list(self) -> list[str]:
+        codes = [code.strip() for code in self.ssyk_codes.split(",") if code.strip()]
+        return codes or [self.ssyk]
+
+    def current_assessments(self) -> list[ShortageAssessment]:
+        """The county's and Sweden's assessment of the newest period assessed, county first."""
+        regions = [REGION_COUNTY, REGION_NATIONAL]
+        period = self.assessments.filter(region_code__in=regions).aggregate(latest=models.Max("period"))[
+            "latest"
+        ]
+        if period is None:
+            return []
+        found = {a.region_code: a for a in self.assessments.filter(region_code__in=regions, period=period)}
+        return [found[region] for region in regions if region in found]
 
 
 # --- shortage assessments -------------------------------------------------------------
@@ -133,6 +180,25 @@ class RecruitmentSituation(models.TextChoices):
     SHORTAGE = "brist", _("Shortage")
     BALANCE = "balans", _("Balance")
     SURPLUS = "overskott", _("Surplus")
+    # Hard to recruit although many are looking for work in the occupation.
+    PARADOX = "paradox", _("Paradox")
+    # Yrkesbarometer makes no assessment where the basis is too small: a state of its own.
+    NOT_ASSESSED = "none", _("No assessment")
+
+
+class AssessmentBasis(models.TextChoices):
+    """The highest level Yrkesbarometer assessed at (`hogsta_bedomningsniva`)."""
+
+    COUNTY = "county", _("the county")
+    REGION = "region", _("a larger region")
+    NATIONAL = "national", _("the whole country")
+
+
+class AssessmentExtent(models.TextChoices):
+    """Whether the assessment rests partly or wholly on that level (`delvis_helt`)."""
+
+    PARTLY = "partly", _("partly")
+    WHOLLY = "wholly", _("wholly")
 
 
 class Outlook(models.TextChoices):
@@ -190,6 +256,18 @@ class ShortageAssessment(models.Model):
     job_opportunities = models.CharField(
         _("job opportunities"), max_length=10, choices=JobOpportunities.choices, blank=True
     )
+    text_recruitment = models.TextField(_("published text on recruitment"), blank=True)
+    text_job_opportunities = models.TextField(_("published text on job opportunities"), blank=True)
+    paradox_reasons = models.TextField(
+        _("why it is a paradox"), blank=True, help_text=_("As published, one reason per line.")
+    )
+    basis_level = models.CharField(
+        _("assessed at"), max_length=10, choices=AssessmentBasis.choices, blank=True
+    )
+    basis_extent = models.CharField(
+        _("partly or wholly"), max_length=10, choices=AssessmentExtent.choices, blank=True
+    )
+    taxonomy_version = models.PositiveSmallIntegerField(_("taxonomy version"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -225,6 +303,18 @@ class ShortageAssessment(models.Model):
                     )
                 }
             )
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.recruitment != RecruitmentSituation.NOT_ASSESSED
+
+    @property
+    def is_paradox(self) -> bool:
+        return self.recruitment == RecruitmentSituation.PARADOX
+
+    @property
+    def paradox_reason_list(self) -> list[str]:
+        return [line for line in self.paradox_reasons.splitlines() if line.strip()]
 
 
 # --- programmes ------------------------------------------------------------------------

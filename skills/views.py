@@ -1,4 +1,4 @@
-"""Public pages of skills supply: the overview, one programme, and the outcomes."""
+"""Public pages of skills supply: the overview, one programme, one occupation, and the outcomes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from brorebro.models import Municipality
 from skills.charts import rate_chart
 from skills.filters import ProgrammeFilter
-from skills.models import Intake, Programme, shortage_overview
+from skills.models import Intake, Occupation, Programme, shortage_overview
 
 PROGRAMMES_PER_PAGE = 20
 
@@ -46,6 +46,17 @@ def programme(request, pk: int):
         request,
         "skills/programme_detail.html",
         {"programme": programme, "intakes": intakes, "chart": rate_chart(intakes)},
+    )
+
+
+@require_GET
+def occupation(request, pk: int):
+    occupation = get_object_or_404(Occupation, pk=pk)
+    programmes = occupation.programmes.public().order_by("name_sv", "pk")
+    return render(
+        request,
+        "skills/occupation_detail.html",
+        {"occupation": occupation, "assessments": occupation.current_assessments(), "programmes": programmes},
     )
 
 
