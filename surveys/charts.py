@@ -54,6 +54,7 @@ class PlottedPoint:
     y: float
     marker: str
     whisker: str = ""  # the 95 % interval as a vertical bar with caps
+    ring: str = ""  # a hollow marker: shown, but on few responses (TrendPoint.small)
 
 
 @dataclass
@@ -89,6 +90,8 @@ class LineChart:
     top: int = 18
     bottom: int = 56
     whiskers_for: tuple[str, ...] = ("region",)
+    font_size: int = 13
+    label_chars: int = 18
     plotted: list[PlottedSeries] = field(init=False, default_factory=list)
     x_ticks: list[Tick] = field(init=False, default_factory=list)
     y_ticks: list[Tick] = field(init=False, default_factory=list)
@@ -116,11 +119,31 @@ class LineChart:
         # Styles follow the kind of line, so the region looks the same on every page.
         fixed = {"region": 0, "national": 1}
         others = iter(range(2, 1000))
+        # Lines with intervals are moved a few pixels apart, so that their bars do not
+        # hide each other in a year where the values are close.
+        with_bars = [s for s in self.series if s.kind in self.whiskers_for]
+        step = 6 if len(with_bars) > 1 else 0
+        self._dodge = {id(s): (i - (len(with_bars) - 1) / 2) * step for i, s in enumerate(with_bars)}
         self.plotted = [
             self._plot(s, STYLES[(fixed[s.kind] if s.kind in fixed else next(others)) % len(STYLES)])
             for s in self.series
         ]
         self._place_labels()
+
+    @classmethod
+    def narrow(cls, series: list[TrendSeries], years: list[int], **options) -> LineChart:
+        """The same chart laid out for a phone: fewer pixels, so text stays readable when scaled."""
+        return cls(
+            series, years, width=360, height=300, left=46, right=96, bottom=48, label_chars=9, **options
+        )
+
+    @property
+    def has_small(self) -> bool:
+        return any(p.ring for s in self.plotted for p in s.points)
+
+    @property
+    def has_whiskers(self) -> bool:
+        return any(p.whisker for s in self.plotted for p in s.points)
 
     # geometry
     @property
@@ -176,8 +199,10 @@ class LineChart:
                     paths.append(current)
                 current = []
                 continue
-            x, y = self.x(p.year), self.y(p.exact)
+            x, y = self.x(p.year) + self._dodge.get(id(series), 0), self.y(p.exact)
             plotted = PlottedPoint(p, x, y, marker_path(shape, x, y))
+            if p.small:
+                plotted.ring = marker_path(shape, x, y, 2.2)
             if series.kind in self.whiskers_for and p.exact_ci:
                 top = self.y(min(p.exact_ci[1], self.y_max))
                 bottom = self.y(max(p.exact_ci[0], self.y_min))

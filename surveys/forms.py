@@ -42,16 +42,39 @@ class TrendFilterForm(forms.Form):
         return data.get("area") or TOTAL, list(data.get("municipality") or [])
 
 
+class CodeListField(forms.Field):
+    """Repeatable text parameter (?area_code=1880&area_code=region): a list of stripped values."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [str(v).strip() for v in values if str(v).strip()]
+
+
 class ExportFilterForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-    area_code = forms.CharField(required=False, max_length=10)
+    area_code = CodeListField(required=False)
     authority_area = forms.CharField(required=False, max_length=40)
+    format = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", _("open data: comma, decimal point, codes")),
+            ("names", _("with names: comma, decimal point, names and codes")),
+            ("excel", _("Excel in Swedish: semicolon, decimal comma, names and codes")),
+        ],
+    )
 
-    def clean_area_code(self):
-        code = self.cleaned_data["area_code"].strip()
-        if code and code != REGION and not re.fullmatch(r"\d{4}", code):
-            raise ValidationError(_("Use a four-digit code (e.g. 1880 or 0000) or “region”."))
-        return code
+    def clean_area_code(self) -> list[str]:
+        codes = self.cleaned_data["area_code"]
+        if len(codes) > 400:
+            raise ValidationError(_("Ask for at most 400 area codes at a time."))
+        for code in codes:
+            if code != REGION and not re.fullmatch(r"\d{4}", code):
+                raise ValidationError(_("Use a four-digit code (e.g. 1880 or 0000) or “region”."))
+        return list(dict.fromkeys(codes))
 
     def clean_authority_area(self):
         slug = self.cleaned_data["authority_area"].strip()

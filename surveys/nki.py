@@ -328,8 +328,9 @@ def withheld_units(
     (cost: the n of each newly hidden unit, ten times for a region figure; units
     already hidden are free). Only cycles are used along which the hidden value can
     move at least PROTECTION points up and down (as far as 0 and 100 allow) while
-    every other hidden value on the cycle stays within 0–100: so no hidden small unit
-    can be pinned down to within PROTECTION points, even by someone who knows all
+    every other hidden value on the cycle stays within 0–100 (one cycle for each
+    direction where no single one has room both ways): so no hidden small unit can
+    be pinned down to within PROTECTION points, even by someone who knows all
     published values exactly. Hiding more never makes another hidden value easier to
     work out, so the units are protected one after the other.
 
@@ -373,10 +374,18 @@ def withheld_units(
         wanted = PROTECTION * per_point * n
         up, down = min(wanted, full - m), min(wanted, m)
         tail, head, sign = edges[key]
-        path = _cheapest_path(head, tail, key, sign, up, down, units, edges, adjacent, hidden, per_point)
-        if path is None:  # no cycle with room enough: at least make it impossible to derive exactly
-            path = _cheapest_path(head, tail, key, sign, 0, 0, units, edges, adjacent, hidden, per_point)
-        hidden.update(path or ())
+        # One cycle with room both ways; else one for each way (a unit at 0 on one side
+        # and at 100 on the other leaves no single cycle room both ways); else, where
+        # the data leave no room at all, a cycle that at least stops exact derivation.
+        for moves in ([(up, down)], [(up, 0), (0, down)], [(0, 0)]):
+            paths = [
+                _cheapest_path(head, tail, key, sign, u, d, units, edges, adjacent, hidden, per_point)
+                for u, d in moves
+            ]
+            if None not in paths:
+                for path in paths:
+                    hidden.update(path)
+                break
     return hidden - set(primary)
 
 

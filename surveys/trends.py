@@ -284,3 +284,8 @@ def factor_table(results: NkiResults, code: str, year: int) -> list[dict]:
         }
         for factor in results.factors
     ]
+
+
+def counted_by_round(rounds: list[SurveyRound]) -> list[tuple[SurveyRound, list[str]]]:
+    """For the method: the names of the areas counted toward each round's total (rounds prefetched)."""
+    return [(r, [area.name for area in r.counted_areas.all()]) for r in rounds]

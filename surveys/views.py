@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -13,21 +14,38 @@ from django.views.decorators.http import require_GET
 
 from brorebro.models import Municipality
 from surveys.charts import LineChart
-from surveys.export import COLUMNS, export_rows
+from surveys.export import COLUMNS, NAME_COLUMNS, export_rows
 from surveys.forms import ExportFilterForm, TrendFilterForm
-from surveys.nki import compute
+from surveys.nki import PROTECTION, compute
 from surveys.trends import (
+    SMALL_N,
     area_table,
     chart_description,
+    counted_by_round,
     factor_table,
     latest_round_for,
     trend_series,
     trend_table,
 )
 
+BOM = "\ufeff"
+
 
 def _area_label(form: TrendFilterForm, area_slug: str) -> str:
     return dict(form.fields["area"].choices).get(area_slug, area_slug)
+
+
+def _export_query(area_slug: str, series) -> str:
+    """The export's query string for what a page shows: its area and its lines, all years."""
+    return urlencode([("authority_area", area_slug)] + [("area_code", s.key) for s in series], doseq=True)
+
+
+def _method_context(results) -> dict:
+    return {
+        "protection": PROTECTION,
+        "small_n": SMALL_N,
+        "counted_by_round": counted_by_round(results.rounds),
+    }
 
 
 @require_GET
@@ -43,11 +61,18 @@ def index(request):
         "area_slug": area_slug,
         "area_label": _area_label(form, area_slug),
         "series": series,
-        "chart": LineChart(series, years) if years else None,
+        "years": years,
+        # Compared municipalities show their intervals as the region does.
+        "chart": LineChart(series, years, whiskers_for=("region", "municipality")) if years else None,
+        "narrow_chart": LineChart.narrow(series, years, whiskers_for=("region", "municipality"))
+        if years
+        else None,
         "chart_desc": chart_description(series, _area_label(form, area_slug)),
         "table_rows": trend_table(series),
+        "export_query": _export_query(area_slug, series),
         "municipality_links": [m for m in results.municipalities if m.county_code == settings.COUNTY_CODE],
         "min_n": min((r.min_n_display for r in results.rounds), default=7),
+        **_method_context(results),
     }
     return render(request, "surveys/index.html", context)
 
@@ -80,10 +105,14 @@ def municipality(request, code: str):
         "area_rows": area_rows,
         "factor_rows": factor_rows,
         "series": series,
+        "years": years,
         "chart": LineChart(series, years, whiskers_for=("municipality",)) if years else None,
+        "narrow_chart": LineChart.narrow(series, years, whiskers_for=("municipality",)) if years else None,
         "chart_desc": chart_description(series, _area_label(form, area_slug)),
         "table_rows": trend_table(series),
+        "export_query": _export_query(area_slug, series),
         "min_n": latest.min_n_display if latest else 7,
+        **_method_context(results),
     }
     return render(request, "surveys/municipality.html", context)
 
@@ -98,13 +127,26 @@ def export_csv(request):
             status=400,
             content_type="text/plain; charset=utf-8",
         )
+    data = form.cleaned_data
+    variant = data["format"]
+    header = COLUMNS + (NAME_COLUMNS if variant else [])
+    rows = export_rows(
+        data["year"],
+        data["area_code"],
+        data["authority_area"],
+        names=bool(variant),
+        decimal_comma=variant == "excel",
+    )
     # Written to a string and encoded once: csv.writer on the response itself would
     # encode each of the ~30,000 rows on its own (a third of the export's Python time).
+    # UTF-8 with a BOM, so that Excel reads Å, Ä and Ö right; semicolons for Excel set
+    # to Swedish, where the comma is the decimal sign.
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
-    data = form.cleaned_data
-    writer.writerows(export_rows(data["year"], data["area_code"], data["authority_area"]))
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=";" if variant == "excel" else ",", lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="nki.csv"'
+    filename = {"excel": "nki-excel.csv", "names": "nki-names.csv"}.get(variant, "nki.csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -94,7 +94,7 @@ def test_decimal1_is_unchanged_for_floats_fractions_and_decimals():
 
 def _export(client, query=""):
     response = client.get(reverse("surveys:export") + query)
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from surveys.models import AuthorityArea, PublishedResult
 from tests.surveys.factories import make_round, respond, same
@@ -42,7 +43,7 @@ def export(client, query=""):
     response = client.get(reverse("surveys:export") + query)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     return rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
@@ -107,3 +108,63 @@ def test_bad_filters_are_400_with_a_message(client, data, query):
     response = client.get(reverse("surveys:export") + query)
     assert response.status_code == 400
     assert response.content
+
+
+def test_the_file_is_utf8_with_a_bom_and_keeps_the_open_data_columns(client, data):
+    content = client.get(reverse("surveys:export")).content
+    assert content.startswith("\ufeff".encode())
+    assert content.decode("utf-8-sig").splitlines()[0] == ",".join(COLUMNS)
+
+
+def _variant(client, query):
+    response = client.get(reverse("surveys:export") + query)
+    assert response.status_code == 200
+    return response.content.decode("utf-8-sig")
+
+
+def test_excel_variant_has_semicolons_decimal_commas_and_names(client, data):
+    text = _variant(client, "?format=excel")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == [*COLUMNS, "area_name", "authority_area_name"]
+    orebro = next(r for r in rows if r[1] == "1880" and r[2] == "bygglov")
+    assert orebro[3] == "81,7" and orebro[9:] == ["Örebro", "Bygglov"]  # Swedish names under /sv/ by default
+    assert re.fullmatch(r"\d+,\d", orebro[5])
+    national = next(r for r in rows if r[1] == "0000" and r[2] == "total")
+    assert national[3] == "68,3" and national[9] == "Riket"
+
+
+def test_names_follow_the_language(client, data):
+    with translation.override("en"):
+        url = reverse("surveys:export")
+    rows = list(csv.DictReader(io.StringIO(client.get(url + "?format=names").content.decode("utf-8-sig"))))
+    region = next(r for r in rows if r["area_code"] == "region" and r["authority_area"] == "bygglov")
+    assert (region["area_name"], region["authority_area_name"]) == (
+        "Business Region Örebro",
+        "Building permits",
+    )
+    assert region["nki"].count(".") == 1  # decimal point in this variant
+
+
+def test_the_export_takes_the_selection_of_the_page(client, data):
+    _h, rows = export(client, "?authority_area=bygglov&area_code=region&area_code=0000&area_code=1880")
+    assert {(r["area_code"], r["authority_area"]) for r in rows} == {
+        ("region", "bygglov"),
+        ("0000", "bygglov"),
+        ("1880", "bygglov"),
+    }
+
+
+def test_the_page_links_to_its_own_selection(client, data):
+    html = client.get("/en/nki/?area=bygglov&municipality=1880&municipality=1860").content.decode()
+    link = re.search(r'href="(/en/nki/export\.csv\?[^"]*format=excel)"', html).group(1).replace("&amp;", "&")
+    text = client.get(link).content.decode("utf-8-sig")
+    units = {row[1] for row in csv.reader(io.StringIO(text), delimiter=";")}
+    assert units == {"area_code", "region", "0000", "1880", "1860"}  # not Hallsberg, not other areas
+    assert all(
+        row[2] in ("authority_area", "bygglov") for row in csv.reader(io.StringIO(text), delimiter=";")
+    )
+
+
+@pytest.mark.parametrize("query", ["?format=xlsx", "?area_code=region&area_code=12"])
+def test_bad_variants_are_400(client, data, query):
+    assert client.get(reverse("surveys:export") + query).status_code == 400

@@ -43,7 +43,7 @@ def test_trends_page_has_an_accessible_chart_and_a_table(client, survey):
     assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
     assert "Survey year" in svg and "NKI (0–100)" in svg
     assert "stroke-dasharray" in svg  # lines differ by more than colour
-    assert "<caption>" in html and 'scope="col"' in html
+    assert "<caption" in html and 'scope="col"' in html
     assert "How the numbers are computed" in html
 
 
