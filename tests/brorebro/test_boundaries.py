@@ -92,3 +92,62 @@ def test_unknown_codes_can_be_skipped_for_national_files(tmp_path, orebro):
 def test_missing_file_is_a_clear_error(db):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_municipality_boundaries", "/nonexistent/file.geojson")
+
+
+def _zipped_shapefile(tmp_path, features, crs=3006):
+    """Boundaries as a municipal GIS exports them: a zipped Shapefile, codes stored as reals."""
+    import io
+    import subprocess
+    import zipfile
+
+    source = write_geojson(tmp_path / "src.geojson", features, crs=crs)
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    subprocess.run(
+        [
+            "ogr2ogr",
+            "-f",
+            "ESRI Shapefile",
+            "-lco",
+            "ENCODING=CP1252",
+            str(folder / "kommuner.shp"),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in folder.iterdir():
+            if part.suffix != ".prj":
+                archive.write(part, f"Kommuner/{part.name}")
+    path = tmp_path / "kommuner.zip"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_zipped_shapefile_without_prj_needs_srid_and_reads_real_codes_and_z(tmp_path, orebro):
+    square_3d = [
+        [510000, 6570000, 55.0],
+        [512000, 6570000, 55.0],
+        [512000, 6572000, 60.0],
+        [510000, 6570000, 55.0],
+    ]
+    feature_real = {
+        "type": "Feature",
+        "properties": {"id": 1880.0},
+        "geometry": {"type": "Polygon", "coordinates": [square_3d]},
+    }
+    path = _zipped_shapefile(tmp_path, [feature_real])
+    with pytest.raises(CommandError, match="does not say which coordinate system"):
+        call_command("import_municipality_boundaries", str(path))
+    call_command("import_municipality_boundaries", str(path), srid=3006, verbosity=0)
+    orebro.refresh_from_db()
+    assert orebro.boundary.area == pytest.approx(2_000_000, rel=1e-6)
+    assert not orebro.boundary.hasz
+
+
+def test_a_code_field_the_file_lacks_lists_its_attributes(tmp_path, orebro):
+    path = write_geojson(tmp_path / "b.geojson", [feature("1880", SQUARE_WGS84)])
+    with pytest.raises(CommandError, match="no attribute 'KOMMUNKOD'; its attributes are: id"):
+        call_command("import_municipality_boundaries", str(path), code_field="KOMMUNKOD")
