@@ -130,3 +130,67 @@ def test_municipality_filter_offers_only_the_officers_municipalities(client, two
     filter_html = html[html.index('id="changelist-filter"') :]
     assert "Laxå" in filter_html and "Hallsberg" in filter_html
     assert "Örebro" not in filter_html
+
+
+# --- personal data: every way into the inquiries, for the concerned officers and the region only ---------
+INQUIRIES = "/admin/brorebro/inquiry/"
+
+
+def test_search_finds_only_the_officers_own_inquiries(client, laxa_officer, regional_admin, two_inquiries):
+    client.force_login(laxa_officer)
+    # Both inquiries share the e-mail address; the search must not reach past the scope.
+    found = client.get(INQUIRIES, {"q": "anna@example.se"}).context["cl"].result_list
+    assert [i.name for i in found] == ["Laxå-kund"]
+    assert list(client.get(INQUIRIES, {"q": "Örebro-kund"}).context["cl"].result_list) == []
+    client.force_login(regional_admin)
+    found = client.get(INQUIRIES, {"q": "anna@example.se"}).context["cl"].result_list
+    assert {i.name for i in found} == {"Laxå-kund", "Örebro-kund"}
+
+
+def test_history_of_an_inquiry_is_the_concerned_officers_only(
+    client, laxa_officer, regional_admin, two_inquiries
+):
+    orebro_inquiry, laxa_inquiry = two_inquiries
+    client.force_login(laxa_officer)
+    assert client.get(f"{INQUIRIES}{laxa_inquiry.pk}/history/").status_code == 200
+    response = client.get(f"{INQUIRIES}{orebro_inquiry.pk}/history/")
+    assert response.status_code == 404
+    assert "Örebro-kund" not in response.content.decode()
+    client.force_login(regional_admin)
+    assert client.get(f"{INQUIRIES}{orebro_inquiry.pk}/history/").status_code == 200
+
+
+def test_no_inquiry_action_reaches_another_municipality(client, rf, laxa_officer, two_inquiries):
+    """Every action on the inquiry list, including any export, as a forged POST with the other
+    municipality's id: it shows none of its personal data and changes nothing."""
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    orebro_inquiry, _ = two_inquiries
+    before = list(Inquiry.objects.order_by("pk").values())
+    # Every action there is (a superuser is offered them all), posted by the officer.
+    request = rf.get(INQUIRIES)
+    request.user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    actions = admin.site._registry[Inquiry].get_actions(request)
+    assert actions  # at least Django's delete
+    client.force_login(laxa_officer)
+    for name in actions:
+        response = client.post(
+            INQUIRIES, {"action": name, "_selected_action": [orebro_inquiry.pk], "post": "yes"}, follow=True
+        )
+        body = response.content if not response.streaming else b"".join(response.streaming_content)
+        assert "Örebro-kund" not in body.decode(errors="replace"), name
+        assert list(Inquiry.objects.order_by("pk").values()) == before, name
+
+
+def test_a_staff_account_that_is_no_officer_sees_no_inquiries(client, two_inquiries):
+    from brorebro.management.commands.create_officer import officer_group
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="staff_only", is_staff=True)
+    user.groups.add(officer_group())
+    client.force_login(user)
+    response = client.get(INQUIRIES)
+    assert list(response.context["cl"].result_list) == []
+    assert client.get(f"{INQUIRIES}{two_inquiries[0].pk}/change/").status_code == 404
