@@ -20,14 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Re-exported for the apps: the abstract listing base lives in its own module.
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
-from brorebro.spatial import transformed
+from brorebro.spatial import SimplifyPreserveTopology, transformed
 
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits, e.g. 1880."))
-
-
-class SimplifyPreserveTopology(models.Func):
-    function = "ST_SimplifyPreserveTopology"
-    output_field = models.MultiPolygonField(srid=settings.SRID)
 
 
 def default_county_code() -> str:
@@ -77,7 +72,7 @@ class MunicipalityQuerySet(models.QuerySet):
         """Annotate `outline_svg`: the boundary simplified and rendered as an SVG path
         in the database (metres of SWEREF 99 TM; SVG's y axis points down)."""
         # precision=1, not 0: SpatiaLite 5 drops the trailing zeros of integers at 0.
-        svg = AsSVG(SimplifyPreserveTopology("boundary", tolerance_m), precision=1)
+        svg = AsSVG(SimplifyPreserveTopology("boundary", float(tolerance_m)), precision=1)
         return (
             self.filter(boundary__isnull=False)
             .defer("boundary")

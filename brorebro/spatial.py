@@ -14,10 +14,12 @@ from functools import lru_cache
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db.models import Func
+from django.contrib.gis.db.models.functions import GeoFunc
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, Point, Polygon
 from django.db.models import Avg, Count, F, FloatField, IntegerField, Min
 from django.db.models.functions import Cast, Floor
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 WGS84 = 4326
@@ -122,6 +124,31 @@ class RadiusField(forms.FloatField):
         kwargs.setdefault("min_value", 0.1)
         kwargs.setdefault("max_value", MAX_RADIUS_KM)
         super().__init__(**kwargs)
+
+
+class SimplifyPreserveTopology(GeoFunc):
+    """ST_SimplifyPreserveTopology on PostGIS, SimplifyPreserveTopology on SpatiaLite.
+
+    Used on stored geometries (settings.SRID), so the tolerance is in metres.
+    """
+
+    arity = 2
+
+    @cached_property
+    def output_field(self):
+        return self.source_expressions[0].output_field
+
+
+class Multi(GeoFunc):
+    """Always a Multi* geometry (simplification may hand back a plain Polygon)."""
+
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="ST_Multi", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="CastToMulti", **extra)
 
 
 class ST_X(Func):

@@ -16,8 +16,8 @@ from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.models import Municipality
-from brorebro.spatial import MAX_RADIUS_KM, BBoxField
+from brorebro.search import BBoxFilter, MultipleChoiceFilter, MunicipalityFilter, SearchFilterSet
+from brorebro.spatial import MAX_RADIUS_KM
 from land.models import LandmarkKind, LandPlot, PlanStatus, Purpose, Service
 
 SORTS = {
@@ -43,17 +43,6 @@ class DecimalCommaField(forms.DecimalField):
 
 class NumberFilter(django_filters.NumberFilter):
     field_class = DecimalCommaField
-
-
-class BBoxFilter(django_filters.Filter):
-    field_class = BBoxField
-
-
-class CheckboxGroup(forms.CheckboxSelectMultiple):
-    """Checkboxes whose group id is the fieldset's, so the error summary can link to it."""
-
-    def id_for_label(self, id_, index=None):
-        return id_ if index is None else super().id_for_label(id_, index)
 
 
 def _format_lazy(template, **values):
@@ -87,25 +76,19 @@ class LandSearchForm(forms.Form):
         return data
 
 
-class LandPlotFilterSet(django_filters.FilterSet):
+class LandPlotFilterSet(SearchFilterSet):
     q = django_filters.CharFilter(
         label=_("Search words"),
         method="filter_q",
         help_text=_("Name, business area, plan id or description."),
         max_length=100,
     )
-    municipality = django_filters.MultipleChoiceFilter(
-        label=_("Municipality"),
-        field_name="municipality__code",
-        widget=CheckboxGroup,
-        help_text=_("Choose one or more. None chosen means all."),
-        error_messages={"invalid_choice": _("“%(value)s” is not a municipality code in the county.")},
-    )
-    purpose = django_filters.MultipleChoiceFilter(
+    municipality = MunicipalityFilter()
+    purpose = MultipleChoiceFilter(
         label=_("Permitted use"),
         choices=Purpose.choices,
         method="filter_purpose",
-        widget=CheckboxGroup,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Plots that allow any of the chosen uses."),
         error_messages={"invalid_choice": _("“%(value)s” is not a use we list.")},
     )
@@ -139,11 +122,11 @@ class LandPlotFilterSet(django_filters.FilterSet):
         empty_label=_("Any"),
         error_messages={"invalid_choice": _("“%(value)s” is not a plan status.")},
     )
-    service = django_filters.MultipleChoiceFilter(
+    service = MultipleChoiceFilter(
         label=_("Services"),
         choices=Service.choices,
         method="filter_services",
-        widget=CheckboxGroup,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Plots that have all of the chosen services."),
         error_messages={"invalid_choice": _("“%(value)s” is not a service we list.")},
     )
@@ -169,11 +152,7 @@ class LandPlotFilterSet(django_filters.FilterSet):
             "max_value": _format_lazy(_("The distance can be at most %(max)s km."), max=MAX_RADIUS_KM),
         },
     )
-    bbox = BBoxFilter(
-        label=_("Map area"),
-        method="filter_bbox",
-        help_text=_("west,south,east,north in degrees, e.g. 14.9,59.1,15.4,59.4"),
-    )
+    bbox = BBoxFilter(field_name="geom", lookup_expr="intersects")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -186,13 +165,6 @@ class LandPlotFilterSet(django_filters.FilterSet):
         model = LandPlot
         form = LandSearchForm
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # One query for the choices, evaluated here so that validating and rendering share it.
-        self.filters["municipality"].extra["choices"] = list(
-            Municipality.objects.in_county().order_by("name").values_list("code", "name")
-        )
 
     # --- filter methods
     def filter_q(self, queryset, name, value):
@@ -223,25 +195,13 @@ class LandPlotFilterSet(django_filters.FilterSet):
     def filter_rail(self, queryset, name, value):
         return queryset.filter(rail_siding_possible=True) if value else queryset
 
-    def filter_nothing(self, queryset, name, value):
-        return queryset
-
     def filter_within_km(self, queryset, name, value):
         kind = self.form.cleaned_data.get("landmark_kind")
         if not kind:
             return queryset
         return queryset.near_landmark(kind, float(value) * 1000).with_distance_to(kind)
 
-    def filter_bbox(self, queryset, name, value):
-        return queryset.filter(geom__intersects=value)
-
     def filter_sort(self, queryset, name, value):
         if value == "distance" and "landmark_distance_m" not in queryset.query.annotations:
             return queryset  # the form has already explained why
         return queryset.order_by(*SORTS[value][1])
-
-    # --- for the page
-    @property
-    def error_messages(self) -> dict[str, list[str]]:
-        """{parameter: [messages]} for the API and the CSV export."""
-        return {field: [str(m) for m in messages] for field, messages in self.errors.items()}

@@ -16,7 +16,6 @@ from django.contrib.gis.db.models.functions import (
     AsGeoJSON,
     AsWKT,
     Distance,
-    GeoFunc,
     Transform,
 )
 from django.core.exceptions import ValidationError
@@ -36,38 +35,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.urls import reverse
-from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brorebro.i18n import localised
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
-from brorebro.spatial import ST_X, ST_Y
+from brorebro.spatial import ST_X, ST_Y, WGS84, Multi, SimplifyPreserveTopology, transformed
 from brorebro.validators import validate_single_line
-
-SWEREF99TM = 3006
-
-
-class SimplifyPreserveTopology(GeoFunc):
-    """ST_SimplifyPreserveTopology on PostGIS, SimplifyPreserveTopology on SpatiaLite."""
-
-    arity = 2
-
-    @cached_property
-    def output_field(self):
-        return self.source_expressions[0].output_field
-
-
-class Multi(GeoFunc):
-    """Always a Multi* geometry (simplification may hand back a plain Polygon)."""
-
-    arity = 1
-
-    def as_sql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="ST_Multi", **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="CastToMulti", **extra)
 
 
 class Purpose(models.TextChoices):
@@ -186,10 +160,9 @@ class LandmarkQuerySet(models.QuerySet):
         instances: SpatiaLite cannot hand back a geometry through the window's
         wrapping subquery.)
         """
-        if geom.srid != settings.SRID:
-            geom = geom.transform(settings.SRID, clone=True)
+        geom = transformed(geom, settings.SRID)
         distance = Cast(Distance("location", geom), FloatField())
-        wgs84 = Transform("location", 4326)
+        wgs84 = Transform("location", WGS84)
         rows = (
             self.annotate(
                 distance_m=distance,
@@ -290,7 +263,7 @@ class LandPlotQuerySet(ListingQuerySet):
             shape = Multi(SimplifyPreserveTopology("geom", Value(float(tolerance_m))))
         else:
             shape = F("geom")
-        return self.annotate(geometry_json=AsGeoJSON(Transform(shape, 4326), precision=6)).values(
+        return self.annotate(geometry_json=AsGeoJSON(Transform(shape, WGS84), precision=6)).values(
             "pk",
             "external_ref",
             "municipality__code",
@@ -305,12 +278,12 @@ class LandPlotQuerySet(ListingQuerySet):
 
     def for_export(self):
         """The plots with their boundary as WKT and a point on the surface, both in WGS84."""
-        point = Transform("spot", 4326)
+        point = Transform("spot", WGS84)
         return (
             self.select_related("municipality")
             .defer("municipality__boundary")
             .annotate(
-                wkt_wgs84=AsWKT(Transform("geom", 4326)),
+                wkt_wgs84=AsWKT(Transform("geom", WGS84)),
                 centroid_lon=ST_X(point),
                 centroid_lat=ST_Y(point),
             )
@@ -474,11 +447,11 @@ class LandPlot(Listing):
 
     @staticmethod
     def compute_area_m2(geom) -> int:
-        """The area in square metres, measured in SWEREF 99 TM whatever SRID `geom` has."""
+        """The area in square metres, measured in settings.SRID (SWEREF 99 TM) whatever SRID `geom` has."""
         if geom is None or geom.empty:
             return 0
-        if geom.srid and geom.srid != SWEREF99TM:
-            geom = geom.transform(SWEREF99TM, clone=True)
+        if geom.srid:
+            geom = transformed(geom, settings.SRID)
         return round(geom.area)
 
     @property
@@ -487,9 +460,7 @@ class LandPlot(Listing):
 
     @property
     def description(self) -> str:
-        if get_language() == "en" and self.description_en:
-            return self.description_en
-        return self.description_sv
+        return localised(self, "description")
 
     @property
     def purpose_labels(self) -> list[str]:

@@ -1,25 +1,21 @@
 """The CSV export of a premises search: the import columns plus `url`.
 
-Streamed row by row, so an export of every premises in the country does not sit in
-memory. The file starts with a BOM so that Excel opens it as UTF-8; the importer
-accepts that.
+Written by the portal's one CSV writer (`brorebro.csvexport`): streamed, with a BOM,
+and with formula-like text neutralised in a form the importer reads back, so an
+export can be imported again.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 
+from django.http import StreamingHttpResponse
+
+from brorebro.csvexport import csv_response
+from brorebro.spatial import ST_X, ST_Y
 from premises.importing import COLUMNS, OPTIONAL_COLUMNS
 
 EXPORT_COLUMNS = COLUMNS + OPTIONAL_COLUMNS + ["url"]
-
-
-class _Line:
-    """A file-like object whose write() hands the line back to the csv writer's caller."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _values(premises, url: str) -> dict[str, object]:
@@ -53,9 +49,21 @@ def _values(premises, url: str) -> dict[str, object]:
     }
 
 
-def csv_rows(queryset, detail_url: str) -> Iterator[str]:
-    """Lines of CSV for `queryset` (annotated with lat, lon, north, east)."""
-    writer = csv.DictWriter(_Line(), fieldnames=EXPORT_COLUMNS, lineterminator="\r\n")
-    yield "\ufeff" + writer.writeheader()
+def _rows(queryset, detail_url: str) -> Iterator[list[object]]:
     for premises in queryset.iterator(chunk_size=2000):
-        yield writer.writerow(_values(premises, detail_url.replace("/0/", f"/{premises.pk}/")))
+        values = _values(premises, detail_url.replace("/0/", f"/{premises.pk}/"))
+        yield [values[name] for name in EXPORT_COLUMNS]
+
+
+def export_response(queryset, detail_url: str) -> StreamingHttpResponse:
+    """The streamed CSV of `queryset` (a filtered search).
+
+    `detail_url` is the absolute URL of the detail page of premises 0, a template for the rest.
+    """
+    queryset = (
+        queryset.select_related("municipality")
+        .defer("municipality__boundary")
+        .with_wgs84()
+        .annotate(east=ST_X("location"), north=ST_Y("location"))
+    )
+    return csv_response("premises.csv", EXPORT_COLUMNS, _rows(queryset, detail_url))

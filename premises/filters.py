@@ -15,8 +15,14 @@ from django.contrib.gis.measure import D
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.models import Municipality
-from brorebro.spatial import BBoxField, LatLonField, RadiusField
+from brorebro.search import (
+    BBoxFilter,
+    LatLonFilter,
+    MultipleChoiceFilter,
+    MunicipalityFilter,
+    RadiusFilter,
+    SearchFilterSet,
+)
 from premises.models import MAX_AREA_M2, MAX_PRICE, MAX_RENT, Amenity, Kind, Tenure
 
 SORT_CHOICES = [
@@ -50,18 +56,6 @@ PRICE_MESSAGES = _number_messages(
 )
 
 
-class BBoxFilter(filters.Filter):
-    field_class = BBoxField
-
-
-class LatLonFilter(filters.Filter):
-    field_class = LatLonField
-
-
-class RadiusFilter(filters.Filter):
-    field_class = RadiusField
-
-
 class PremisesSearchForm(forms.Form):
     """Checks that need more than one field."""
 
@@ -77,23 +71,15 @@ class PremisesSearchForm(forms.Form):
         return cleaned
 
 
-class PremisesFilterSet(filters.FilterSet):
+class PremisesFilterSet(SearchFilterSet):
     q = filters.CharFilter(
         label=_("Search words"),
         method="filter_text",
         max_length=200,
         help_text=_("For example a street, a town or a word such as “lager”."),
     )
-    municipality = filters.MultipleChoiceFilter(
-        distinct=False,  # no join here can repeat a row; DISTINCT would sort every column
-        label=_("Municipality"),
-        field_name="municipality__code",
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose one or more. None chosen means all."),
-        error_messages={"invalid_choice": _("“%(value)s” is not a municipality code in the county.")},
-    )
-    kind = filters.MultipleChoiceFilter(
-        distinct=False,  # no join here can repeat a row; DISTINCT would sort every column
+    municipality = MunicipalityFilter()
+    kind = MultipleChoiceFilter(
         label=_("Type of premises"),
         choices=Kind.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -143,8 +129,7 @@ class PremisesFilterSet(filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter the date as year-month-day, e.g. 2027-01-31.")},
     )
-    amenity = filters.MultipleChoiceFilter(
-        distinct=False,  # no join here can repeat a row; DISTINCT would sort every column
+    amenity = MultipleChoiceFilter(
         label=_("Must have"),
         choices=Amenity.choices,
         method="filter_amenities",
@@ -166,11 +151,7 @@ class PremisesFilterSet(filters.FilterSet):
             "max_value": _("The distance can be at most %(limit_value)s km."),
         },
     )
-    bbox = BBoxFilter(
-        label=_("Map area"),
-        method="filter_bbox",
-        help_text=_("West,south,east,north in degrees. Set by “Search this map area” on the map."),
-    )
+    bbox = BBoxFilter(field_name="location", lookup_expr="within")
     sort = filters.ChoiceFilter(
         label=_("Sort by"),
         choices=SORT_CHOICES,
@@ -182,13 +163,6 @@ class PremisesFilterSet(filters.FilterSet):
     class Meta:
         form = PremisesSearchForm
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # One query for the choices, evaluated here so that validating and rendering share it.
-        self.filters["municipality"].extra["choices"] = list(
-            Municipality.objects.in_county().order_by("name").values_list("code", "name")
-        )
 
     # --- filters that are more than one lookup
     def filter_text(self, queryset, name, value):
@@ -205,12 +179,6 @@ class PremisesFilterSet(filters.FilterSet):
 
     def filter_amenities(self, queryset, name, value):
         return queryset.with_amenities(value)
-
-    def filter_bbox(self, queryset, name, value):
-        return queryset.filter(location__within=value)
-
-    def filter_nothing(self, queryset, name, value):
-        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -234,12 +202,3 @@ class PremisesFilterSet(filters.FilterSet):
         if sort == "rent_asc":
             return queryset.order_by(F("rent_sek_per_m2_year").asc(nulls_last=True), "pk")
         return queryset.newest_first()
-
-    # --- for templates
-    @property
-    def active(self) -> bool:
-        """Whether any filter (not just sorting or paging) was given."""
-        return any(self.data.get(name) for name in self.filters if name != "sort")
-
-    def error_messages(self) -> dict[str, list[str]]:
-        return {name: [str(e) for e in errors] for name, errors in self.errors.items()}

@@ -25,10 +25,11 @@ from django.db import connections
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from brorebro.i18n import localised
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
 from brorebro.spatial import ST_X, ST_Y, WGS84
 from brorebro.uploads import (
@@ -340,9 +341,7 @@ class Premises(Listing):
     @property
     def description(self) -> str:
         """In the visitor's language, falling back to Swedish."""
-        if (get_language() or "sv").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_sv
+        return localised(self, "description")
 
     @property
     def is_divisible(self) -> bool:
@@ -392,9 +391,7 @@ class PremisesImage(models.Model):
 
     @property
     def alt_text(self) -> str:
-        if (get_language() or "sv").startswith("en") and self.alt_text_en:
-            return self.alt_text_en
-        return self.alt_text_sv
+        return localised(self, "alt_text")
 
     def save(self, *args, **kwargs):
         if self.image and not self.image._committed:

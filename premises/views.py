@@ -10,7 +10,7 @@ import json
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.spatial import ST_X, ST_Y, BBoxField
-from premises.export import csv_rows
+from brorebro.search import invalid_search_csv, invalid_search_json
+from brorebro.spatial import BBoxField
+from premises.export import export_response
 from premises.filters import PremisesFilterSet
 from premises.geojson import feature_collection
 from premises.models import Kind, Premises
@@ -82,11 +83,7 @@ def geojson(request):
     filterset = _filterset(request)
     map_form = MapForm(request.GET)
     if not filterset.is_valid() or not map_form.is_valid():
-        errors = {
-            **filterset.error_messages(),
-            **{k: [str(m) for m in v] for k, v in map_form.errors.items()},
-        }
-        return JsonResponse({"errors": errors}, status=400)
+        return invalid_search_json(filterset, map_form)
     detail_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
     return JsonResponse(
         feature_collection(
@@ -99,22 +96,8 @@ def geojson(request):
 def export_csv(request):
     filterset = _filterset(request)
     if not filterset.is_valid():
-        lines = [
-            f"{name}: {message}"
-            for name, messages in filterset.error_messages().items()
-            for message in messages
-        ]
-        return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
-    base_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
-    queryset = (
-        filterset.qs.select_related("municipality")
-        .defer("municipality__boundary")
-        .with_wgs84()
-        .annotate(east=ST_X("location"), north=ST_Y("location"))
-    )
-    response = StreamingHttpResponse(csv_rows(queryset, base_url), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="premises.csv"'
-    return response
+        return invalid_search_csv(filterset)
+    return export_response(filterset.qs, request.build_absolute_uri(reverse("premises:detail", args=[0])))
 
 
 def _get_visible(pk: int) -> Premises:

@@ -20,9 +20,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.i18n import localised
 from brorebro.listings import Authored
 from brorebro.models import Municipality
 
@@ -36,15 +36,6 @@ term_validator = RegexValidator(
 sni_validator = RegexValidator(
     r"^\d{2}(\.\d{1,3})?$", _("An SNI code is two digits, optionally a dot and more digits, e.g. 49.41.")
 )
-
-
-def _localised(obj, name: str) -> str:
-    """The English text on /en/ when there is one, otherwise the Swedish."""
-    if (get_language() or "").startswith("en"):
-        english = getattr(obj, f"{name}_en", "")
-        if english:
-            return english
-    return getattr(obj, f"{name}_sv")
 
 
 class Sector(models.TextChoices):
@@ -88,7 +79,7 @@ class Industry(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
 
 class Occupation(models.Model):
@@ -151,7 +142,7 @@ class Occupation(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     @property
     def ssyk_list(self) -> list[str]:
@@ -445,11 +436,11 @@ class Programme(Authored):
 
     @property
     def name(self) -> str:
-        return _localised(self, "name")
+        return localised(self, "name")
 
     @property
     def description(self) -> str:
-        return _localised(self, "description")
+        return localised(self, "description")
 
     @property
     def can_apply(self) -> bool:

@@ -12,9 +12,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.functions import Cast
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.i18n import localised
 from brorebro.models import Municipality
 
 # The three NKI questions and the six service factors are fixed by the survey
@@ -57,9 +57,7 @@ class NamedInLanguages(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "sv").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_sv
+        return localised(self, "name")
 
 
 class AuthorityArea(NamedInLanguages):

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 
-from land.views import METRES_PER_PIXEL_Z0
-from tests.land.factories import OREBRO_E, OREBRO_N
+from land.geojson import METRES_PER_PIXEL_Z0
+from tests.land.factories import OREBRO_E, OREBRO_N, rectangle
 
 GEOJSON = "/api/land.geojson"
 
@@ -16,11 +16,21 @@ GEOJSON = "/api/land.geojson"
 @pytest.fixture
 def two_plots(plot_factory, orebro, hallsberg):
     return (
+        # Placed explicitly: the factory's default moves each plot 1 km east of the last,
+        # which after a few hundred plots in one run is outside the county.
         plot_factory(
-            name="Törsjö 6:12", municipality=orebro, purposes=["logistics", "industry"], price_sek_per_m2=350
+            name="Törsjö 6:12",
+            municipality=orebro,
+            purposes=["logistics", "industry"],
+            price_sek_per_m2=350,
+            geom=rectangle(OREBRO_E, OREBRO_N, 100, 100),
         ),
         plot_factory(
-            name="Samsala 1:85", municipality=hallsberg, purposes=["industry"], price_sek_per_m2=None
+            name="Samsala 1:85",
+            municipality=hallsberg,
+            purposes=["industry"],
+            price_sek_per_m2=None,
+            geom=rectangle(OREBRO_E - 30000, OREBRO_N - 20000, 100, 100),
         ),
     )
 
@@ -179,7 +189,7 @@ def test_csv_rejects_invalid_parameters_with_400(client, two_plots):
 def test_geojson_groups_many_dots_into_clusters_whose_counts_add_up(
     client, plot_factory, orebro, monkeypatch
 ):
-    monkeypatch.setattr("land.views.MAX_POINTS", 3)
+    monkeypatch.setattr("land.geojson.MAX_POINTS", 3)
     plots = [plot_factory(municipality=orebro) for _ in range(5)]  # within 5 km of each other
     body = client.get(f"{GEOJSON}?zoom=6").json()
     assert body["clustered"] is True
@@ -198,7 +208,7 @@ def test_geojson_groups_many_dots_into_clusters_whose_counts_add_up(
 def test_geojson_clusters_keep_a_fixed_query_count(
     client, plot_factory, orebro, monkeypatch, django_assert_max_num_queries
 ):
-    monkeypatch.setattr("land.views.MAX_POINTS", 3)
+    monkeypatch.setattr("land.geojson.MAX_POINTS", 3)
     for _ in range(8):
         plot_factory(municipality=orebro)
     with django_assert_max_num_queries(4):

@@ -218,3 +218,20 @@ def test_search_page_query_count_does_not_grow_with_hits(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert len(names(response)) == 18
+
+
+def test_no_filter_makes_the_query_distinct(plots):
+    """The search's rule (brorebro.search): no filter joins a to-many relation, so none adds DISTINCT."""
+    from django.http import QueryDict
+
+    from land.filters import LandPlotFilterSet
+    from land.models import LandPlot
+
+    query = QueryDict(
+        "municipality=1880&municipality=1861&purpose=logistics&purpose=retail&service=fibre&plan_status=in_force",
+        mutable=True,
+    )
+    filterset = LandPlotFilterSet(query, queryset=LandPlot.objects.visible())
+    assert filterset.is_valid(), filterset.errors
+    assert "DISTINCT" not in str(filterset.qs.query).upper()
+    assert sorted(p.name for p in filterset.qs) == ["Handel", "Logistik"]

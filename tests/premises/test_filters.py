@@ -139,3 +139,17 @@ def test_hidden_listings_are_never_found(client, catalogue):
     for query in ("q=Utkast", "q=Gammal", "municipality=1880"):
         found = refs_on_page(client, query) + refs_in_geojson(client, query) + refs_in_csv(client, query)
         assert "DRAFT" not in found and "STALE" not in found
+
+
+def test_no_filter_makes_the_query_distinct(catalogue):
+    """The search's rule (brorebro.search): no filter joins a to-many relation, so none adds DISTINCT."""
+    from django.http import QueryDict
+
+    from premises.filters import PremisesFilterSet
+    from premises.models import Premises
+
+    query = QueryDict("municipality=1880&municipality=1860&kind=office&kind=retail&amenity=parking")
+    filterset = PremisesFilterSet(query, queryset=Premises.objects.visible())
+    assert filterset.is_valid(), filterset.errors
+    assert "DISTINCT" not in str(filterset.qs.query).upper()
+    assert filterset.qs.count() >= 1
