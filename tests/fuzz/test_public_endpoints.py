@@ -34,7 +34,7 @@ LAND_FILTERS = [
     "service", "rail", "landmark_kind", "within_km", "bbox", "sort",
 ]  # fmt: skip
 NKI_TREND = ["area", "municipality"]
-NKI_EXPORT = ["year", "area_code", "authority_area"]
+NKI_EXPORT = ["year", "area_code", "authority_area", "format"]
 SKILLS_FILTERS = ["sector", "municipality", "status", "occupation"]
 
 # name: (path, parameters). "{lang}" is drawn from sv/en for every example.
