@@ -160,6 +160,13 @@ class GisFileError(ImportError_):
     """The upload is not a GIS file that may be opened; the message says what to do."""
 
 
+def names_list(names, limit: int = 30) -> str:
+    """Names from a file (layers, attributes) for a message: each an excerpt, at most `limit`."""
+    names = list(names)
+    shown = ", ".join(excerpt(name) for name in names[:limit]) or "–"
+    return shown + (" …" if len(names) > limit else "")
+
+
 def max_features() -> int:
     return settings.IMPORT_MAX_FEATURES
 
@@ -316,13 +323,13 @@ def _choose_layer(source: DataSource, layer: str | None, display_name: str) -> L
         if layer not in names:
             raise GisFileError(
                 _("%(name)s has no layer “%(layer)s”; its layers are: %(names)s")
-                % {"name": excerpt(display_name, 80), "layer": excerpt(layer), "names": ", ".join(names)}
+                % {"name": excerpt(display_name, 80), "layer": excerpt(layer), "names": names_list(names)}
             )
         return source[names.index(layer)]
     if len(names) > 1:
         raise GisFileError(
             _("%(name)s has several layers (%(names)s); choose one.")
-            % {"name": excerpt(display_name, 80), "names": ", ".join(names)}
+            % {"name": excerpt(display_name, 80), "names": names_list(names)}
         )
     return source[0]
 
@@ -534,12 +541,12 @@ def _open_zipped_shapefile(data: bytes, folder: Path, layer: str | None) -> GisL
         if layer not in shapes:
             raise GisFileError(
                 _("The zip has no layer “%(layer)s”; its layers are: %(names)s")
-                % {"layer": excerpt(layer), "names": ", ".join(sorted(shapes))}
+                % {"layer": excerpt(layer), "names": names_list(sorted(shapes))}
             )
         stem = layer
     elif len(shapes) > 1:
         raise GisFileError(
-            _("The zip has several layers (%(names)s); choose one.") % {"names": ", ".join(sorted(shapes))}
+            _("The zip has several layers (%(names)s); choose one.") % {"names": names_list(sorted(shapes))}
         )
     else:
         stem = next(iter(shapes))

@@ -412,7 +412,7 @@ class LandPlotImporter(Importer):
 
     # --- hooks of the core importer
     def check_headers(self, headers: list[str]) -> list[str]:
-        have = ", ".join(headers) or "–"
+        have = gisfiles.names_list(headers)
         # A mapping that names an attribute the file lacks is a mistake, never an empty field.
         lacking = [
             (name, attribute)
@@ -437,7 +437,7 @@ class LandPlotImporter(Importer):
         if missing:
             return [
                 _("the layer lacks the attribute(s) %(cols)s; its attributes are: %(have)s")
-                % {"cols": ", ".join(missing), "have": have}
+                % {"cols": gisfiles.names_list(missing), "have": have}
             ]
         if "area_m2" in self.mapping.attributes:
             self.area_attribute = self.mapping.attributes["area_m2"]

@@ -413,3 +413,17 @@ def test_boundaries_refuse_a_zip_with_traversal(tmp_path, orebro):
     path.write_bytes(zipped({"../b.shp": b"x"}))
     with pytest.raises(CommandError, match="unsafe path"):
         call_command("import_municipality_boundaries", str(path))
+
+
+def test_names_from_the_file_are_quoted_only_as_short_excerpts(tmp_path, orebro):
+    long_name = "x" * 500 + "\nInjected: line"
+    document = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {long_name: 1}, "geometry": None}],
+    }
+    output = run_command(tmp_path, "plots.geojson", json.dumps(document).encode())
+    assert (
+        "the layer lacks the attribute(s) external_ref, municipality_code; its attributes are: xxx" in output
+    )
+    assert "x" * 41 not in output
+    assert "Injected" not in output

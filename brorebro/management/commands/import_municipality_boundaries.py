@@ -73,7 +73,7 @@ class Command(BaseCommand):
         if field not in gis.layer.fields:
             raise CommandError(
                 f"The file has no attribute {excerpt(field)!r}; its attributes are: "
-                + ", ".join(gis.layer.fields)
+                + gisfiles.names_list(gis.layer.fields)
             )
         errors: list[str] = []
         updates: list[tuple[Municipality, MultiPolygon]] = []
