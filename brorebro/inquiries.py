@@ -1,19 +1,16 @@
 """The inquiry form that every listing's detail page uses.
 
-`handle_inquiry(request, listing)` validates the form, throttles per IP through the
-cache (so it works with several app servers), stores an `Inquiry` and emails the
-listing contact and the municipality's business office.
+`handle_inquiry(request, listing)` validates the form, throttles per client address and
+per e-mail address in the database (one limit for every worker and server), stores an
+`Inquiry` and emails the listing contact and the municipality's business office.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -21,7 +18,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.models import Inquiry
+from brorebro.models import Inquiry, RateLimitHit
+from brorebro.proxies import client_address, rate_key
 from brorebro.validators import one_line, validate_single_line
 
 RATE_WINDOW_SECONDS = 3600
@@ -67,29 +65,35 @@ class InquiryForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
-def client_ip(request) -> str:
-    # Behind a proxy the app sees the proxy; the first X-Forwarded-For hop is the client.
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+def rate_limited(request, email: str) -> bool:
+    """Whether this inquiry is one too many from its client address or for its e-mail address.
+
+    Counted in the database (`RateLimitHit`), shared by every worker and server. The
+    per-address limit is the wider one, so colleagues behind one office address are not
+    locked out; the per-e-mail limit stops one sender who changes address.
+    """
+    limits = {
+        rate_key("inquiry-address", client_address(request)): settings.INQUIRY_RATE_LIMIT,
+        rate_key("inquiry-email", email.strip().lower()): settings.INQUIRY_EMAIL_RATE_LIMIT,
+    }
+    return not RateLimitHit.objects.attempt(limits, RATE_WINDOW_SECONDS)
 
 
-def _rate_key(request) -> str:
-    digest = hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
-    return f"inquiry-rate:{digest}"
-
-
-def rate_limited(request) -> bool:
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > settings.INQUIRY_RATE_LIMIT
+def rate_limit_message(listing) -> str:
+    """Refused for now, with the contact shown on the page as the way to reach someone today."""
+    phone = listing.contact_phone or listing.municipality.office_phone
+    email = listing.contact_email or listing.municipality.office_email
+    who = listing.contact_name or listing.municipality.name
+    ways = [way for way in (phone, email) if way]
+    if not ways:
+        return str(_("You have sent many inquiries in a short time. Please try again in an hour."))
+    return str(
+        _(
+            "You have sent many inquiries in a short time. Please try again in an hour, "
+            "or contact %(who)s directly: %(ways)s."
+        )
+        % {"who": who, "ways": ", ".join(ways)}
+    )
 
 
 def handle_inquiry(request, listing) -> tuple[InquiryForm, bool]:
@@ -100,8 +104,8 @@ def handle_inquiry(request, listing) -> tuple[InquiryForm, bool]:
     if form.is_spam:
         # Pretend success so bots learn nothing; store nothing.
         return form, True
-    if rate_limited(request):
-        form.add_error(None, _("You have sent many inquiries in a short time. Please try again in an hour."))
+    if rate_limited(request, form.cleaned_data["email"]):
+        form.add_error(None, rate_limit_message(listing))
         return form, False
     inquiry = form.save(commit=False)
     inquiry.municipality = listing.municipality

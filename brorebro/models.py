@@ -205,3 +205,47 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_title} – {self.name}"
+
+
+class RateLimitHitQuerySet(models.QuerySet):
+    def attempt(self, limits: dict[str, int], window_seconds: int, now=None) -> bool:
+        """Count one attempt under every key of `limits`; True if each key stays within its limit.
+
+        The count lives in the database, which every worker and server shares, so a limit
+        is one limit however many processes serve the site. Each attempt is written first
+        and counted after: two simultaneous attempts see each other, so a limit is never
+        exceeded (at worst both are refused). A refused attempt is taken back, so a limit
+        reopens one window after the attempts that were let through.
+        """
+        now = now or timezone.now()
+        since = now - timezone.timedelta(seconds=window_seconds)
+        self.filter(created_at__lt=since).delete()  # nothing older than a window is ever needed
+        hits = [self.create(key=key, created_at=now) for key in limits]
+        allowed = all(
+            self.filter(key=key, created_at__gte=since).count() <= limit for key, limit in limits.items()
+        )
+        if not allowed:
+            self.filter(pk__in=[hit.pk for hit in hits]).delete()
+        return allowed
+
+
+class RateLimitHit(models.Model):
+    """One counted attempt (e.g. an inquiry) under a key that names who made it.
+
+    Keys are keyed hashes (`brorebro.proxies.rate_key`), not addresses: the table holds no
+    personal data, and rows older than the longest window are deleted as new ones arrive.
+    """
+
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RateLimitHitQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "created_at"], name="ratelimit_key_time_idx"),
+            models.Index(fields=["created_at"], name="ratelimit_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

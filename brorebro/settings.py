@@ -46,6 +46,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", HTTP
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", HTTPS)
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the portal append to X-Forwarded-For; the client's
+# address is that many entries from the right (brorebro.proxies). 0: the socket address.
+TRUSTED_PROXY_HOPS = env_int("DJANGO_TRUSTED_PROXY_HOPS", 0)
+if TRUSTED_PROXY_HOPS < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_HOPS must be 0 or more.")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -187,6 +192,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "brorebro.proxies.client_address"  # the same client as the inquiry limit
 
 # --- Languages: Swedish first, English second.
 LANGUAGE_CODE = "sv"
@@ -257,7 +263,10 @@ LEAFLET_CONFIG = {
 
 # --- Domain settings.
 INQUIRY_RETENTION_MONTHS = env_int("INQUIRY_RETENTION_MONTHS", 24)
-INQUIRY_RATE_LIMIT = env_int("INQUIRY_RATE_LIMIT", 5)  # per IP and hour
+# Inquiries per hour, counted in the database: per client address (wide enough for an office
+# behind one address) and per e-mail address (one sender).
+INQUIRY_RATE_LIMIT = env_int("INQUIRY_RATE_LIMIT", 20)
+INQUIRY_EMAIL_RATE_LIMIT = env_int("INQUIRY_EMAIL_RATE_LIMIT", 5)
 LISTING_FLAG_AFTER_DAYS = env_int("LISTING_FLAG_AFTER_DAYS", 90)
 LISTING_HIDE_AFTER_DAYS = env_int("LISTING_HIDE_AFTER_DAYS", 180)
 SEARCH_PAGE_SIZE = 20

@@ -62,6 +62,24 @@ def test_admin_login_is_locked_after_repeated_failures(axes_on, db):
     assert response.status_code == 302 and _logged_in(victim_elsewhere)
 
 
+def test_admin_login_lockout_uses_the_address_the_trusted_proxy_added(axes_on, db):
+    # Behind one proxy, a client that writes a new X-Forwarded-For each time is still one client.
+    axes_on.TRUSTED_PROXY_HOPS = 1
+    UserFactory(username="victim", is_staff=True)
+    attacker = Client(REMOTE_ADDR="10.0.0.1")  # the proxy
+    for attempt in range(axes_on.AXES_FAILURE_LIMIT):
+        forwarded = f"192.0.2.{attempt}, 203.0.113.9"
+        response = attacker.post(
+            "/admin/login/?next=/admin/",
+            {"username": "victim", "password": f"guess-{attempt}"},
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+    assert response.status_code == 429
+    # The victim, coming through the same proxy from their own address, can still log in.
+    victim = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert _login(victim, "victim", PASSWORD).status_code == 302 and _logged_in(victim)
+
+
 def test_successful_login_resets_the_failure_count(axes_on, db):
     UserFactory(username="forgetful", is_staff=True)
     client = Client(REMOTE_ADDR="203.0.113.10")
