@@ -4,9 +4,9 @@
   (one that begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with
   a leading apostrophe, `'=HYPERLINK(…)`, which spreadsheets show as text. The
   importers remove exactly that apostrophe again, so an export can be imported back.
-- **Numbers stay numbers.** A cell that is a plain number (`-12.5`, written as a
-  number or as its text) is a value to a spreadsheet, not a formula, and is written
-  as it is.
+- **Numbers stay numbers.** A cell that is a plain number (`-12.5`, or `-12,5` in a
+  file for Swedish Excel; written as a number or as its text) is a value to a
+  spreadsheet, not a formula, and is written as it is.
 - **Streamed.** Rows are written as they come from the database, a few hundred per
   chunk (one chunk per row would make encoding the response the slowest part), so
   an export of every listing never sits in memory.
@@ -24,7 +24,7 @@ from django.http import StreamingHttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISING_PREFIX = "'"
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_PLAIN_NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 500
 
@@ -40,6 +40,10 @@ def cell(value: object) -> str | int | float | Decimal:
     text = str(value)
     if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
         return NEUTRALISING_PREFIX + text
+    if text.startswith(NEUTRALISING_PREFIX) and text[1:2] in FORMULA_START:
+        # Looks neutralised already, and the importer would take the apostrophe off:
+        # one more keeps the text as it was through an export and an import.
+        return NEUTRALISING_PREFIX + text
     return text
 
 
@@ -50,9 +54,13 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Iterable[object]]) -> Iterator[str]:
-    """The CSV text of `header` and `rows`, in chunks of ROWS_PER_CHUNK rows; BOM first."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
+def csv_lines(header: Sequence[str], rows: Iterable[Iterable[object]], delimiter: str = ",") -> Iterator[str]:
+    """The CSV text of `header` and `rows`, in chunks of ROWS_PER_CHUNK rows; BOM first.
+
+    `delimiter` is `;` for a file meant for Excel set to Swedish, where the comma is the
+    decimal sign.
+    """
+    writer = csv.writer(_Echo(), delimiter=delimiter, lineterminator="\r\n")
     yield BOM + writer.writerow([cell(name) for name in header])
     chunk: list[str] = []
     for row in rows:
