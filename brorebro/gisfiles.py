@@ -276,6 +276,12 @@ def open_gis(data: bytes, name: str, layer: str | None = None) -> Iterator[GisLa
             )
         else:
             yield _open_geojson(data, name, folder)
+    except (GDALException, UnicodeDecodeError):
+        # A file that passed the checks and still trips GDAL (or holds names that are not
+        # text) while it is read: a message, never a traceback.
+        raise GisFileError(
+            _("GDAL stopped reading %(name)s; the file may be damaged.") % {"name": excerpt(name, 80)}
+        ) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -482,6 +488,15 @@ def _check_geopackage_schema(path: Path) -> dict[str, int]:
         counts: dict[str, int] = {}
         for name in tables & real_tables:
             quoted = '"' + name.replace('"', '""') + '"'
+            # A generated column is computed on every read, by the reader's SQL functions.
+            columns = connection.execute(f"PRAGMA table_xinfo({quoted})").fetchall()
+            if any(column[6] in (2, 3) for column in columns):
+                raise GisFileError(
+                    _(
+                        "The GeoPackage table “%(name)s” has generated columns; export the layer to a new GeoPackage."
+                    )
+                    % {"name": excerpt(name)}
+                )
             counts[name] = connection.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]  # noqa: S608
         return counts
     except sqlite3.Error:

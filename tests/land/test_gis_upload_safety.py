@@ -341,6 +341,18 @@ def test_a_geopackage_with_a_foreign_trigger_or_virtual_table_is_refused(tmp_pat
 
 
 @needs_ogr2ogr
+def test_a_geopackage_with_a_generated_column_is_refused(tmp_path, orebro):
+    gpkg = tmp_path / "plots.gpkg"
+    ogr2ogr("-f", "GPKG", "-nln", "plots", str(gpkg), str(geojson_plots(tmp_path)))
+    with sqlite3.connect(gpkg) as connection:
+        connection.execute(
+            "ALTER TABLE plots ADD COLUMN leak TEXT GENERATED ALWAYS AS (upper(external_ref)) VIRTUAL"
+        )
+    output = run_command(tmp_path, "plots.gpkg", gpkg.read_bytes())
+    assert "The GeoPackage table “plots” has generated columns" in output
+
+
+@needs_ogr2ogr
 def test_a_plain_geopackage_with_its_spatial_index_imports(tmp_path, orebro):
     gpkg = tmp_path / "plots.gpkg"
     ogr2ogr("-f", "GPKG", "-nln", "plots", str(gpkg), str(geojson_plots(tmp_path, 2)))
