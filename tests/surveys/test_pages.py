@@ -139,3 +139,40 @@ def test_area_names_follow_the_language(db):
         assert area.name == "Building permits"
     with translation.override("sv"):
         assert area.name == "Bygglov"
+
+
+def test_side_by_side_table_has_years_as_columns(client, survey):
+    html = client.get(en("surveys:index") + "?municipality=1880&municipality=1860").content.decode()
+    table = re.search(r'<table class="data-table nki-matrix">.*?</table>', html, re.S).group(0)
+    assert re.findall(r'<th scope="col" class="num">(\d{4})</th>', table) == ["2023", "2025"]
+    laxa = re.search(r'<th scope="row">Laxå</th>(.*?)</tr>', table, re.S).group(1)
+    cells = re.findall(r'<td class="num">(.*?)</td>', laxa, re.S)
+    assert cells[0] == "–" and "too few" in cells[1]  # no answers in 2023; 3 in 2025
+    orebro = re.search(r'<th scope="row">Örebro</th>(.*?)</tr>', table, re.S).group(1)
+    assert [c.split("<")[0] for c in re.findall(r'<td class="num">(.*?)</td>', orebro, re.S)] == ["80.0", "60.0"]
+
+
+def test_plain_summary_comes_before_the_chart(client, survey):
+    html = client.get(en("surveys:index")).content.decode()
+    assert html.index("How to read the figures") < html.index("<svg")
+    assert html.index("<svg") < html.index('id="method-heading"')
+    html = client.get(en("surveys:municipality", "1880")).content.decode()
+    assert html.index("How to read the figures") < html.index("Authority areas in 2025")
+
+
+def test_compared_municipalities_have_intervals_and_small_n_is_marked(client, survey, orebro):
+    first, _second = survey
+    respond(first, orebro, "bygglov", (3, 3, 3), (6, 6, 6))  # a spread, so an interval; n = 12
+    html = client.get(en("surveys:index") + "?municipality=1880").content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    orebro_line = svg[svg.index('fill="#b0141a"') - 2000 :]  # the first compared municipality's colour
+    assert 'stroke="#b0141a" stroke-opacity="0.55"' in orebro_line  # its interval bars
+    assert 'class="nki-few"' in svg  # Örebro's 12 and 8 responses are few
+    assert "A hollow marker means fewer than 20 responses" in html
+    assert '<span class="nki-few-mark"' in html
+
+
+def test_the_chart_has_a_phone_layout(client, survey):
+    html = client.get(en("surveys:index") + "?municipality=1880").content.decode()
+    assert 'class="nki-chart-wide" viewBox="0 0 760 380"' in html
+    assert 'class="nki-chart-narrow" viewBox="0 0 360 300"' in html
