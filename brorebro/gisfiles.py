@@ -385,8 +385,12 @@ def _geojson_crs(crs) -> int | None:
     if crs is None:
         return None
     name = None
-    if isinstance(crs, dict) and crs.get("type") == "name" and isinstance(crs.get("properties"), dict):
-        name = crs["properties"].get("name")
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    if isinstance(properties, dict) and crs.get("type") == "name":
+        name = properties.get("name")
+    elif isinstance(properties, dict) and crs.get("type") == "EPSG":  # the 2008 draft's form
+        code = properties.get("code")
+        name = f"EPSG:{code}" if isinstance(code, int) and not isinstance(code, bool) else None
     if isinstance(name, str):
         if name.strip().lower() in _WGS84_NAMES:
             return None

@@ -439,3 +439,20 @@ def test_names_from_the_file_are_quoted_only_as_short_excerpts(tmp_path, orebro)
     )
     assert "x" * 41 not in output
     assert "Injected" not in output
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [
+        {"type": "name", "properties": {"name": "EPSG:3006"}},
+        {"type": "name", "properties": {"name": "http://www.opengis.net/def/crs/EPSG/0/3006"}},
+        {"type": "EPSG", "properties": {"code": 3006}},
+    ],
+)
+def test_the_usual_ways_of_naming_an_epsg_crs_are_accepted(tmp_path, orebro, crs):
+    document = json.loads(geojson_plots(tmp_path).read_text())
+    document["crs"] = crs
+    path = tmp_path / "plots.geojson"
+    path.write_text(json.dumps(document))
+    call_command("import_land", str(path), verbosity=0)
+    assert LandPlot.objects.get().area_m2 == 5000
