@@ -54,6 +54,8 @@ class ImportAdminMixin:
     import_reader: Reader = staticmethod(read_table)
     import_template = "admin/brorebro/import.html"
     import_title = ""
+    # What the file must be, under the file field (the form's own text when empty).
+    import_file_help = ""
     # (request, queryset) → a response with the records in the import format; adds Export.
     import_exporter: Callable[[HttpRequest, QuerySet], HttpResponseBase] | None = None
     change_list_template = "admin/brorebro/change_list_import.html"
@@ -126,11 +128,15 @@ class ImportAdminMixin:
 
     def get_import_form_class(self) -> type[forms.Form]:
         """The form, with a checkbox for each of the importer's switches."""
-        switches = self.importer_class.switches
-        if not switches:
+        fields = {
+            name: forms.BooleanField(label=label, required=False)
+            for name, label in self.importer_class.switches.items()
+        }
+        if self.import_file_help:
+            fields["file"] = forms.FileField(label=_("File"), help_text=self.import_file_help)
+        if not fields:
             return self.import_form_class
-        fields = {name: forms.BooleanField(label=label, required=False) for name, label in switches.items()}
-        return type("ImportFormWithSwitches", (self.import_form_class,), fields)
+        return type("ImportFormWithOptions", (self.import_form_class,), fields)
 
     def read_import_source(self, form):
         """The uploaded file as rows, size-checked and read by `import_reader`."""

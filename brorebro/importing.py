@@ -141,6 +141,8 @@ class Source:
     headers: list[str]
     rows: Iterable[tuple[int, dict[str, Any]]]
     warnings: list[str] = field(default_factory=list)
+    # Facts about the file as a whole that an importer may judge (e.g. a truncated download).
+    properties: dict[str, Any] = field(default_factory=dict)
 
 
 # --- field parsers: the one definition of what a cell means ----------------------------------
@@ -708,6 +710,10 @@ class Importer:
         self._notes: list[str] = []
 
     # --- hooks
+    def check_source(self, source: Source) -> list[str]:
+        """Problems with the file as a whole (its `properties`); empty when it is acceptable."""
+        return []
+
     def check_headers(self, headers: list[str]) -> list[str]:
         """Messages about the header line; empty when it is acceptable."""
         missing = [c for c in self.required_columns if c not in headers]
@@ -777,7 +783,7 @@ class Importer:
         noun = self.row_noun
         report = ImportReport(source=source.name, dry_run=self.dry_run)
         report.warnings = [RowError(0, "", message, noun) for message in source.warnings]
-        header_problems = self.check_headers(source.headers)
+        header_problems = self.check_source(source) + self.check_headers(source.headers)
         if header_problems:
             report.errors = [RowError(0, "", message, noun) for message in header_problems]
             return report

@@ -18,7 +18,7 @@ from brorebro.admin import (
     RegionalOnlyAdmin,
     user_sees_all,
 )
-from surveys.importing import RESPONSE_COLUMNS, ResponseImporter
+from surveys.importing import RESPONSE_COLUMNS, KoladaImporter, ResponseImporter, read_kolada
 from surveys.models import (
     AuthorityArea,
     KoladaKpiMapping,
@@ -67,16 +67,30 @@ class ServiceFactorAdmin(RegionalOnlyAdmin):
 
 @admin.register(KoladaKpiMapping)
 class KoladaKpiMappingAdmin(RegionalOnlyAdmin):
-    list_display = ["kpi", "authority_area", "description"]
+    list_display = ["kpi", "years_label", "authority_area", "description"]
     list_filter = ["authority_area"]
     search_fields = ["kpi", "description"]
 
 
 @admin.register(PublishedResult)
-class PublishedResultAdmin(RegionalOnlyAdmin):
+class PublishedResultAdmin(ImportAdminMixin, RegionalOnlyAdmin):
     list_display = ["year", "area_code", "authority_area", "value", "n", "source"]
     list_filter = ["year", "area_code", "authority_area"]
     search_fields = ["area_code", "source"]
+    importer_class = KoladaImporter
+    import_reader = staticmethod(read_kolada)
+    import_title = _("Import from Kolada")
+    import_file_help = _("A Kolada API JSON document, or a list of its pages.")
+
+    def import_help_text(self) -> str:
+        return str(
+            _(
+                "A Kolada API document (v2 or v3) as JSON, or a list of its pages. KPI ids are mapped "
+                "to authority areas, with the survey years each mapping covers, under Kolada KPI "
+                "mappings. Entries without a value are left out and named in the report. A download "
+                "whose last page links to a next page is refused unless you allow a partial import."
+            )
+        )
 
     # Official figures are the region's business only.
     def has_module_permission(self, request):

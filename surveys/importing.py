@@ -12,8 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from brorebro.importing import CREATED, Importer, ImportError_, Row, Source, read_json_bytes, read_path
+from brorebro.importing import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    Importer,
+    ImportError_,
+    Row,
+    Source,
+    check_record_count,
+    excerpt,
+    read_json_bytes,
+    read_path,
+)
 from brorebro.models import sees_everything
 from surveys.models import (
     ANSWER_FIELDS,
@@ -25,11 +38,6 @@ from surveys.models import (
 )
 
 RESPONSE_COLUMNS = ("year", "municipality_code", "authority_area") + ANSWER_FIELDS
-
-
-def _is_regional(user) -> bool:
-    """Rounds and official figures are the region's: only the command line and regional administrators."""
-    return user is None or sees_everything(user)
 
 
 class ResponseImporter(Importer):
@@ -80,7 +88,7 @@ class ResponseImporter(Importer):
                 % {"year": year},
             )
             return None
-        if not _is_regional(self.user):
+        if not (self.user is None or sees_everything(self.user)):
             row.error(
                 "year",
                 _("there is no survey round for %(year)d, and only a regional administrator can create one")
@@ -127,14 +135,19 @@ class ResponseImporter(Importer):
 
 # --- Kolada ----------------------------------------------------------------------------------
 KOLADA_COLUMNS = ("kpi", "municipality", "period", "value")
+# The link to the next page: `next_page` in API v2, `next_url` in v3.
+NEXT_PAGE_KEYS = ("next_page", "next_url")
+NO_VALUE = "__no_value__"
 
 
 def read_kolada(data: bytes, name: str = "kolada.json") -> Source:
-    """A Kolada API document, or a list of pages of them, as numbered rows.
+    """A Kolada API document (v2 or v3), or a list of its pages, as numbered rows.
 
-    Each row is one (kpi, municipality, period) with its value for both genders ("T");
-    the number is the entry's position in the file (entries with a null value are
-    skipped, as Kolada lists KPIs nobody reported). Period may be a string or a number.
+    Each row is one (kpi, municipality, period) with the value for both genders ("T");
+    the number is the entry's position in the file. An entry without a "T" value, or
+    whose value is null (Kolada's `status`, e.g. "Missing"), is still a row, marked
+    NO_VALUE, so the importer can count and name it. When the last page in the file
+    links to a next page, the download stopped half-way: `properties["truncated"]`.
     """
     document = read_json_bytes(data)
     pages = document if isinstance(document, list) else [document]
@@ -143,29 +156,38 @@ def read_kolada(data: bytes, name: str = "kolada.json") -> Source:
         if not isinstance(page, dict) or not isinstance(page.get("values"), list):
             raise ImportError_(_('Not a Kolada document: expected {"values": [...]} or a list of them.'))
         entries.extend(page["values"])
+    check_record_count(len(entries))
+    last = pages[-1] if pages else {}
+    next_link = next((last.get(key) for key in NEXT_PAGE_KEYS if last.get(key)), None)
+    properties = {"pages": len(pages)}
+    if next_link:
+        properties["truncated"] = str(next_link)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         for number, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict):
                 yield number, {"__bad__": "entry"}
                 continue
-            total = next(
-                (v for v in entry.get("values") or [] if isinstance(v, dict) and v.get("gender", "T") == "T"),
-                None,
-            )
-            if total is None or total.get("value") is None:
-                continue
-            yield (
-                number,
-                {
-                    "kpi": entry.get("kpi"),
-                    "municipality": entry.get("municipality"),
-                    "period": entry.get("period"),
-                    "value": total.get("value"),
-                },
-            )
+            values = entry.get("values") if isinstance(entry.get("values"), list) else []
+            total = next((v for v in values if isinstance(v, dict) and v.get("gender", "T") == "T"), None)
+            row = {
+                "kpi": entry.get("kpi"),
+                "municipality": entry.get("municipality"),
+                "period": entry.get("period"),
+                "value": None if total is None else total.get("value"),
+            }
+            if total is None:
+                row[NO_VALUE] = _("no value for both genders (T)")
+            elif total.get("value") is None:
+                status = str(total.get("status") or "").strip()
+                row[NO_VALUE] = (
+                    _("no value (status “%(status)s”)") % {"status": excerpt(status, 20)}
+                    if status
+                    else _("no value")
+                )
+            yield number, row
 
-    return Source(name=name, headers=list(KOLADA_COLUMNS), rows=rows())
+    return Source(name=name, headers=list(KOLADA_COLUMNS), rows=rows(), properties=properties)
 
 
 def read_kolada_path(path: str | Path) -> Source:
@@ -173,41 +195,61 @@ def read_kolada_path(path: str | Path) -> Source:
 
 
 class KoladaImporter(Importer):
-    """Official NKI figures into PublishedResult, through the KPI mapping table."""
+    """Official NKI figures into PublishedResult, through the KPI mappings of each survey year."""
 
     required_columns = KOLADA_COLUMNS
     source_label = "Kolada"
     row_noun = "entry"
     key_column = "kpi"
+    switches = {
+        "allow_partial": gettext_lazy(
+            "Import a download that stopped half-way (the last page links to a next page)"
+        ),
+    }
+    # Entries without a value are named one by one up to this many, then counted.
+    NAMED_MISSING = 20
 
-    def __init__(self, user=None, dry_run: bool = False):
+    def __init__(self, user=None, dry_run: bool = False, allow_partial: bool = False):
         super().__init__(user=user, dry_run=dry_run)
-        self.mappings = {m.kpi: m for m in KoladaKpiMapping.objects.select_related("authority_area")}
+        self.allow_partial = allow_partial
+        self.mappings: dict[str, list[KoladaKpiMapping]] = {}
+        for mapping in KoladaKpiMapping.objects.select_related("authority_area"):
+            self.mappings.setdefault(mapping.kpi, []).append(mapping)
+        self.missing: list[str] = []
 
-    def check_headers(self, headers: list[str]) -> list[str]:
-        problems = super().check_headers(headers)
-        if not _is_regional(self.user):
+    def check_source(self, source: Source) -> list[str]:
+        problems = []
+        if not (self.user is None or sees_everything(self.user)):
             problems.append(_("only regional administrators import official figures"))
+        truncated = source.properties.get("truncated")
+        if truncated:
+            message = _(
+                "The download is incomplete: the last page links to a next page (%(link)s) that is "
+                "not in the file."
+            ) % {"link": excerpt(truncated, 80)}
+            if self.allow_partial:
+                self.warn(message)
+            else:
+                problems.append(message + " " + _("Download all pages, or allow a partial import."))
         return problems
 
     def clean_row(self, row: Row) -> dict[str, Any] | None:
         if "__bad__" in row.values:
             row.error("", _("the entry is not an object"))
             return None
-        kpi = row.text("kpi", required=True)
-        mapping = self.mappings.get(kpi)
-        if kpi and mapping is None:
-            row.error(
-                "kpi",
-                _("unknown KPI “%(kpi)s”; add it under Kolada KPI mappings in the admin") % {"kpi": kpi},
-            )
+        kpi = row.text("kpi", required=True, max_length=20)
         code = row.text("municipality", required=True)
         if code and not re.fullmatch(r"\d{4}", code):
-            row.error("municipality", _("“%(code)s” is not a four-digit area code") % {"code": code})
+            row.error("municipality", _("“%(code)s” is not a four-digit area code") % {"code": excerpt(code)})
         # Kolada gives the period as 2023 or "2023".
-        year = row.integer("period", required=True, minimum=2000, maximum=2100)
+        year = row.whole("period", required=True, minimum=2000, maximum=2100)
+        if NO_VALUE in row.values:
+            if not row.errors:
+                self.missing.append(f"{kpi} {code} {year}: {row.values[NO_VALUE]}")
+            return None  # not an error: Kolada lists what nobody reported
         value = row.decimal("value", required=True, minimum=0, maximum=100)
-        if row.errors:
+        mapping = self._mapping(row, kpi, year)
+        if row.errors or mapping is None:
             return None
         return {
             "kpi": kpi,
@@ -217,20 +259,63 @@ class KoladaImporter(Importer):
             "value": value.quantize(Decimal("0.01")),
         }
 
+    def _mapping(self, row: Row, kpi: str, year: int | None) -> KoladaKpiMapping | None:
+        if not kpi or year is None:
+            return None
+        mappings = self.mappings.get(kpi)
+        if not mappings:
+            row.error(
+                "kpi",
+                _("unknown KPI “%(kpi)s”; add it under Kolada KPI mappings in the admin")
+                % {"kpi": excerpt(kpi)},
+            )
+            return None
+        for mapping in mappings:
+            if mapping.covers(year):
+                return mapping
+        row.error(
+            "kpi",
+            _("KPI %(kpi)s is mapped for the survey years %(years)s, not for %(year)d")
+            % {"kpi": kpi, "years": ", ".join(m.years_label for m in mappings), "year": year},
+        )
+        return None
+
     def key(self, item: dict[str, Any]) -> tuple:
         return (item["year"], item["area_code"], item["authority_area"])
 
     def describe_key(self, item: dict[str, Any]) -> str:
         return f"{item['kpi']} {item['area_code']} {item['year']}"
 
-    def save_item(self, item: dict[str, Any]) -> str:
-        _obj, created = PublishedResult.objects.update_or_create(
-            year=item["year"],
-            area_code=item["area_code"],
-            authority_area=item["authority_area"],
-            defaults={"value": item["value"], "source": f"{self.source_label} {item['kpi']}", "n": None},
+    def validate_batch(self, items) -> None:
+        if not self.missing:
+            return
+        named = "; ".join(self.missing[: self.NAMED_MISSING])
+        if len(self.missing) > self.NAMED_MISSING:
+            named += "; …"
+        self.warn(
+            _("%(n)d entries have no value and were left out (they are not errors): %(entries)s")
+            % {"n": len(self.missing), "entries": named}
         )
-        return "created" if created else "updated"
+
+    def save_item(self, item: dict[str, Any]) -> str:
+        defaults = {"value": item["value"], "source": f"{self.source_label} {item['kpi']}", "n": None}
+        result = PublishedResult.objects.filter(
+            year=item["year"], area_code=item["area_code"], authority_area=item["authority_area"]
+        ).first()
+        if result is None:
+            PublishedResult.objects.create(
+                year=item["year"],
+                area_code=item["area_code"],
+                authority_area=item["authority_area"],
+                **defaults,
+            )
+            return CREATED
+        if all(getattr(result, name) == value for name, value in defaults.items()):
+            return UNCHANGED
+        for name, value in defaults.items():
+            setattr(result, name, value)
+        result.save()
+        return UPDATED
 
     def describe(self, item: dict[str, Any]) -> str:
         area = item["authority_area"].slug if item["authority_area"] else "total"

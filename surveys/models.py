@@ -317,9 +317,25 @@ class PublishedResult(models.Model):
 
 
 class KoladaKpiMapping(models.Model):
-    """Which Kolada KPI holds which NKI: the official ids change over the years."""
+    """Which Kolada KPI holds which NKI, and for which survey years.
 
-    kpi = models.CharField(_("KPI id"), max_length=20, unique=True, help_text=_("E.g. U07402."))
+    The official ids change over the years, and one id can mean different things in
+    different years: from 2024 the total NKI covers four areas, and fire protection and
+    land-use permits are reported separately. So a mapping names the survey years it
+    applies to, and a KPI may have several mappings for years that do not overlap.
+    """
+
+    kpi = models.CharField(
+        _("KPI id"),
+        max_length=20,
+        help_text=_("E.g. U07455. Check the id and its definition on kolada.se before mapping it."),
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("from survey year"), null=True, blank=True, help_text=_("Empty: from the first year.")
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("to survey year"), null=True, blank=True, help_text=_("Empty: still in use.")
+    )
     authority_area = models.ForeignKey(
         AuthorityArea,
         on_delete=models.PROTECT,
@@ -332,9 +348,52 @@ class KoladaKpiMapping(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["kpi"]
+        ordering = ["kpi", "first_year"]
         verbose_name = _("Kolada KPI mapping")
         verbose_name_plural = _("Kolada KPI mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "first_year"], name="surveys_kolada_kpi_unique_from"),
+            models.CheckConstraint(
+                condition=Q(first_year__isnull=True)
+                | Q(last_year__isnull=True)
+                | Q(first_year__lte=F("last_year")),
+                name="surveys_kolada_kpi_years_in_order",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kpi} → {self.authority_area or _('total')}"
+        return f"{self.kpi} ({self.years_label}) → {self.authority_area or _('total')}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_year and self.last_year and self.first_year > self.last_year:
+            raise ValidationError({"last_year": _("The last year comes before the first.")})
+        others = KoladaKpiMapping.objects.filter(kpi=self.kpi).exclude(pk=self.pk)
+        overlapping = [other for other in others if other._overlaps(self)]
+        if overlapping:
+            raise ValidationError(
+                {
+                    "first_year": _("%(kpi)s is already mapped for the survey years %(years)s.")
+                    % {"kpi": self.kpi, "years": ", ".join(o.years_label for o in overlapping)}
+                }
+            )
+
+    def _overlaps(self, other: KoladaKpiMapping) -> bool:
+        low = max(self.first_year or 0, other.first_year or 0)
+        high = min(self.last_year or 9999, other.last_year or 9999)
+        return low <= high
+
+    def covers(self, year: int) -> bool:
+        return (self.first_year or 0) <= year <= (self.last_year or 9999)
+
+    @property
+    def years_label(self) -> str:
+        if self.first_year and self.last_year:
+            return f"{self.first_year}–{self.last_year}"
+        if self.first_year:
+            return _("from %(year)d") % {"year": self.first_year}
+        if self.last_year:
+            return _("until %(year)d") % {"year": self.last_year}
+        return str(_("all years"))
+
+    years_label.fget.short_description = _("survey years")
