@@ -9,9 +9,10 @@ from surveys.importing import KoladaImporter, read_kolada
 class Command(ImportCommand):
     help = (
         "Import official NKI figures (national average, county, municipalities) from a Kolada API "
-        "JSON document, or a list of pages of them, into published results. KPI ids are mapped to "
-        "authority areas in the admin (Kolada KPI mappings). Entries with a null value are skipped; "
-        "problems are reported by entry number. All or nothing."
+        "JSON document (v2 or v3), or a list of its pages, into published results. KPI ids are mapped "
+        "to authority areas, for the survey years each mapping covers, in the admin (Kolada KPI "
+        "mappings). Entries without a value are left out and named as warnings; a download whose "
+        "last page links to a next page is refused unless --allow-partial. All or nothing."
     )
     importer_class = KoladaImporter
     reader = staticmethod(read_kolada)
