@@ -15,7 +15,9 @@
     var close = landmark.km <= 2;
     var marker = L.circleMarker([landmark.lat, landmark.lon], {
       radius: 7, color: "#ffffff", weight: 2, fillColor: "#7a3b00", fillOpacity: 0.95,
-    }).bindTooltip(landmark.name + " (" + landmark.kind + ")", { permanent: close, direction: "right" }).addTo(map);
+    }).bindTooltip(BrMap.textElement(landmark.name + " (" + landmark.kind + ")"), {
+      permanent: close, direction: "right",
+    }).addTo(map);
     if (close) { bounds.extend(marker.getLatLng()); }
   });
   map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });

@@ -63,7 +63,7 @@
       onEachFeature: function (feature, shape) {
         if (feature.properties.cluster) { return; }
         shape.bindPopup(popup(feature.properties));
-        shape.bindTooltip(feature.properties.name);
+        shape.bindTooltip(BrMap.textElement(feature.properties.name));
       },
     }).addTo(layer);
     element.dataset.count = collection.count;

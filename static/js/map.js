@@ -42,11 +42,20 @@
       .map(function (n) { return n.toFixed(5); }).join(",");
   }
 
+  /* An element that shows `text` as text. Leaflet's popups, tooltips and div icons treat a
+   * string as HTML, so anything that comes from data (names, counts) is handed to them as
+   * an element built from a text node, never as a string. */
+  function textElement(text, tag) {
+    var node = document.createElement(tag || "span");
+    node.textContent = text === null || text === undefined ? "" : String(text);
+    return node;
+  }
+
   /* A round marker labelled with a count, for server-side clusters. */
   function clusterIcon(count) {
     var size = count < 10 ? 30 : count < 100 ? 38 : 46;
     return L.divIcon({
-      html: "<span>" + count + "</span>",
+      html: textElement(count),
       className: "cluster-marker",
       iconSize: [size, size],
     });
@@ -91,6 +100,6 @@
 
   window.BrMap = {
     create: create, bboxParam: bboxParam, clusterIcon: clusterIcon, clusterMarker: clusterMarker,
-    phoneLayout: phoneLayout,
+    phoneLayout: phoneLayout, textElement: textElement,
   };
 })();

@@ -32,12 +32,8 @@
     return Number(value).toLocaleString(data.lang === "sv" ? "sv-SE" : "en-GB", { maximumFractionDigits: 0 });
   }
 
-  function text(parent, tag, content, className) {
-    var node = document.createElement(tag);
-    node.textContent = content;
-    if (className) { node.className = className; }
-    parent.appendChild(node);
-    return node;
+  function text(parent, tag, content) {
+    return parent.appendChild(BrMap.textElement(content, tag));
   }
 
   function popup(props) {
@@ -166,6 +162,8 @@
         })
         .then(function (html) {
           if (html === null) { return; }
+          // The server's own results template, escaped where it renders data; listing
+          // text never reaches the page as HTML any other way.
           results.innerHTML = html;
           history.pushState({ query: next }, "", pageUrl);
           query = next;
