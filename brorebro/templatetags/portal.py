@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -34,9 +35,24 @@ def hectares(area_m2):
 
 @register.simple_tag(takes_context=True)
 def translated_url(context, language: str) -> str:
-    """The current page, filters included, in another language."""
-    request = context["request"]
-    return translate_url(request.get_full_path(), language)
+    """The current page, filters included, in another language.
+
+    Built from the view the path resolved to, never from the path as it came in: a
+    request for `//evil.example/sv/` would otherwise get a link to `//evil.example/en/`,
+    another host. A path that resolved to nothing (a 404 for an unknown address) links
+    to the home page in that language.
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    with translation.override(language):
+        try:
+            if match is None:
+                raise NoReverseMatch
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            path = reverse("home")
+    query = request.GET.urlencode() if request is not None else ""
+    return f"{path}?{query}" if query else path
 
 
 @register.simple_tag(takes_context=True)
