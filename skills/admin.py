@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
