@@ -1,7 +1,9 @@
-"""A registry through which the apps contribute to the home page.
+"""The registry of the portal's sections: how the apps take part without `brorebro` importing them.
 
-`brorebro` never imports the apps. Instead each app registers, in its AppConfig.ready(),
-a section: a title, a URL name, and a function returning live figures.
+Each app registers, in its AppConfig.ready(), a section: a title, a URL name and a
+function returning live figures. The main navigation, the home page and `load_demo`
+all list the sections from here, so an app added to INSTALLED_APPS that registers
+one appears everywhere at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,16 @@ class Section:
     lead: str
     url_name: str
     figures: Callable[[], list[tuple[str, str]]] = field(default=lambda: [])
+
+    @property
+    def namespace(self) -> str:
+        """The URL namespace of the section's pages, to mark the current section in the navigation."""
+        return self.url_name.partition(":")[0]
+
+    @property
+    def demo_command(self) -> str:
+        """The management command that loads the section's demo data (`load_demo` runs it when it exists)."""
+        return f"demo_{self.key}"
 
 
 _sections: dict[str, Section] = {}

@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import number_format
 
+from brorebro.sections import Section, all_sections
+
 register = template.Library()
 
 
@@ -65,3 +67,9 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def sections() -> list[Section]:
+    """The portal's sections in their order, for the main navigation."""
+    return all_sections()

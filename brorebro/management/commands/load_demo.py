@@ -1,7 +1,8 @@
 """Load the municipalities and every app's demo data. Safe to run more than once.
 
-Apps contribute demo data through their own `demo_<app>` commands; this command
-finds them by name, so the core does not import the apps.
+Each section in the registry (`brorebro.sections`) contributes its demo data through
+its own `demo_<key>` command, run here in the order of the sections, so the core does
+not import the apps and no list of apps is kept here.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from brorebro.models import Municipality
+from brorebro.sections import all_sections
 
-DEMO_ORDER = ["demo_premises", "demo_land", "demo_surveys", "demo_skills"]
 # The twelve simplified boundaries ship with the product (CC0, see fixtures/README.md), so a
 # fresh clone has its county map and checks positions against the boundaries.
 COUNTY_BOUNDARIES = settings.BASE_DIR / "fixtures" / "orebro_lan_municipalities.geojson"
@@ -36,6 +37,6 @@ class Command(BaseCommand):
         if Municipality.objects.filter(boundary__isnull=True).exists():
             call_command("import_municipality_boundaries", options["boundaries"], skip_unknown=True)
         available = get_commands()
-        for name in DEMO_ORDER:
-            if name in available:
-                call_command(name, verbosity=options["verbosity"])
+        for section in all_sections():
+            if section.demo_command in available:
+                call_command(section.demo_command, verbosity=options["verbosity"])
