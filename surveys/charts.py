@@ -90,8 +90,9 @@ class LineChart:
     top: int = 18
     bottom: int = 56
     whiskers_for: tuple[str, ...] = ("region",)
-    font_size: int = 13
     label_chars: int = 18
+    label_offset: int = 28  # from the plot's right edge to the line labels
+    year_label_step: int = 1  # label every n-th year (a phone has no room for eight)
     plotted: list[PlottedSeries] = field(init=False, default_factory=list)
     x_ticks: list[Tick] = field(init=False, default_factory=list)
     y_ticks: list[Tick] = field(init=False, default_factory=list)
@@ -115,14 +116,17 @@ class LineChart:
         self.y_min, self.y_max = low, high
         step = 5 if high - low <= 40 else 10
         self.y_ticks = [Tick(v, self.y(v), str(v)) for v in range(low, high + 1, step)]
-        self.x_ticks = [Tick(year, self.x(year), str(year)) for year in self.years]
+        self.x_ticks = [
+            Tick(year, self.x(year), str(year) if i % self.year_label_step == 0 else "")
+            for i, year in enumerate(self.years)
+        ]
         # Styles follow the kind of line, so the region looks the same on every page.
         fixed = {"region": 0, "national": 1}
         others = iter(range(2, 1000))
         # Lines with intervals are moved a few pixels apart, so that their bars do not
         # hide each other in a year where the values are close.
         with_bars = [s for s in self.series if s.kind in self.whiskers_for]
-        step = 6 if len(with_bars) > 1 else 0
+        step = 6 * self.width / 760 if len(with_bars) > 1 else 0
         self._dodge = {id(s): (i - (len(with_bars) - 1) / 2) * step for i, s in enumerate(with_bars)}
         self.plotted = [
             self._plot(s, STYLES[(fixed[s.kind] if s.kind in fixed else next(others)) % len(STYLES)])
@@ -134,7 +138,17 @@ class LineChart:
     def narrow(cls, series: list[TrendSeries], years: list[int], **options) -> LineChart:
         """The same chart laid out for a phone: fewer pixels, so text stays readable when scaled."""
         return cls(
-            series, years, width=360, height=300, left=46, right=96, bottom=48, label_chars=9, **options
+            series,
+            years,
+            width=360,
+            height=300,
+            left=46,
+            right=96,
+            bottom=48,
+            label_chars=9,
+            label_offset=18,
+            year_label_step=2 if len(years) > 5 else 1,
+            **options,
         )
 
     @property
@@ -221,7 +235,7 @@ class LineChart:
         placed = [s for s in self.plotted if s.points]
         for s in placed:
             last = s.points[-1]
-            s.label_x = self.plot_right + 28
+            s.label_x = self.plot_right + self.label_offset
             s.label_y = last.y + 4
         placed.sort(key=lambda s: s.label_y)
         for previous, current in pairwise(placed):
@@ -233,4 +247,6 @@ class LineChart:
                 s.label_y -= overflow
         for s in placed:
             # A marker before the label repeats the line's shape: the label names the line.
-            s.legend_marker = marker_path(s.shape, self.plot_right + 18, s.label_y - 4, 4.5)
+            s.legend_marker = marker_path(
+                s.shape, self.plot_right + self.label_offset - 10, s.label_y - 4, 4.5
+            )
