@@ -146,3 +146,34 @@ def test_an_archived_listing_with_a_missing_file_still_archives(
         furnished.archive()
     furnished.refresh_from_db()
     assert furnished.status == PremisesStatus.ARCHIVED
+
+
+def test_floor_plans_stored_under_their_uploaded_names_are_moved_or_removed(orebro, settings):
+    """The data migration for files stored before random names: a real PDF moves to a random
+    name, an HTML file that only starts like a PDF is removed from its listing and deleted."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.premises.test_uploads import HTML_WITH_PDF_HEADER, RANDOM_PDF_NAME
+
+    migration = import_module("premises.migrations.0006_secure_legacy_floor_plans")
+    real = PremisesFactory(municipality=orebro)
+    fake = PremisesFactory(municipality=orebro)
+    lost = PremisesFactory(municipality=orebro)
+    default_storage.save("premises/floor-plans/2025/plan.pdf", SimpleUploadedFile("x", PDF))
+    default_storage.save("premises/floor-plans/2025/plan.html", SimpleUploadedFile("x", HTML_WITH_PDF_HEADER))
+    Premises.objects.filter(pk=real.pk).update(floor_plan="premises/floor-plans/2025/plan.pdf")
+    Premises.objects.filter(pk=fake.pk).update(floor_plan="premises/floor-plans/2025/plan.html")
+    Premises.objects.filter(pk=lost.pk).update(floor_plan="premises/floor-plans/2025/missing.pdf")
+
+    migration.secure_legacy_floor_plans(apps, None)
+
+    real.refresh_from_db()
+    fake.refresh_from_db()
+    lost.refresh_from_db()
+    assert RANDOM_PDF_NAME.match(real.floor_plan.name)
+    assert default_storage.open(real.floor_plan.name).read() == PDF
+    assert not fake.floor_plan and not lost.floor_plan
+    assert not default_storage.exists("premises/floor-plans/2025/plan.pdf")
+    assert not default_storage.exists("premises/floor-plans/2025/plan.html")
