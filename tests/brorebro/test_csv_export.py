@@ -107,3 +107,23 @@ def test_a_neutralised_premises_export_imports_back_to_the_same_text(client, ore
     assert again.title == "=Lager & kontor"
     assert again.description_sv == "-20 % hyra första året"
     assert again.contact_organisation == "@Fastigheter AB"
+
+
+@pytest.mark.django_db
+def test_nki_export_neutralises_names_and_keeps_its_numbers(client, orebro):
+    from surveys.models import AuthorityArea
+    from tests.surveys.factories import make_round, respond, same
+
+    AuthorityArea.objects.filter(slug="bygglov").update(name_sv="=Bygglov")
+    orebro.name = "@Örebro"
+    orebro.save()
+    survey_round = make_round(2023)
+    respond(survey_round, orebro, "bygglov", *same(5, 7), (6, 6, 5))  # NKI 81.67
+    response = client.get("/sv/nki/export.csv?format=excel")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    row = next(r for r in rows if r[1] == "1880" and r[2] == "bygglov")
+    assert row[3] == "81,7"
+    assert row[9:] == ["'@Örebro", "'=Bygglov"]
