@@ -150,3 +150,16 @@ def test_client_address(settings, hops, forwarded, expected):
     settings.TRUSTED_PROXY_HOPS = hops
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+@pytest.mark.parametrize("value,message", [("-1", "must be 0 or more"), ("one", "must be an integer")])
+def test_a_bad_number_of_proxy_hops_stops_the_start(tmp_path, value, message):
+    from tests.brorebro.test_deployment import run_manage
+
+    result = run_manage(
+        "check",
+        env_overrides={"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_TRUSTED_PROXY_HOPS": value},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert f"DJANGO_TRUSTED_PROXY_HOPS {message}" in result.stderr
