@@ -371,7 +371,11 @@ def _open_geojson(data: bytes, name: str, folder: Path) -> GisLayer:
     if crs is not None:
         clean["crs"] = {"type": "name", "properties": {"name": f"urn:ogc:def:crs:EPSG::{crs}"}}
     path = folder / "upload.geojson"
-    path.write_text(json.dumps(clean, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(clean, ensure_ascii=False)  # the C encoder; json.dump is pure Python
+    # GDAL parses the file again: let the Python copies go first, to keep the peak low.
+    del document, features, clean
+    path.write_text(text, encoding="utf-8")
+    del text
     source = _open_with_driver(path, GEOJSON, {})
     # A GeoJSON file has one layer: a layer name given anyway is ignored, as GIS tools do.
     chosen = _choose_layer(source, None, "GeoJSON")

@@ -614,10 +614,24 @@ class LandPlotImporter(Importer):
     def describe_key(self, item: dict) -> str:
         return item["external_ref"]
 
-    def save_item(self, item: dict) -> str:
-        plot = LandPlot.objects.filter(
-            municipality=item["municipality"], external_ref=item["external_ref"]
-        ).first()
+    def save_all(self, items: list[dict]) -> list[str]:
+        # The plots the file names, fetched in a few queries rather than one per feature.
+        existing: dict[tuple[int, str], LandPlot] = {}
+        refs: dict[int, list[str]] = {}
+        for item in items:
+            refs.setdefault(item["municipality"].pk, []).append(item["external_ref"])
+        for municipality_id, wanted in refs.items():
+            for start in range(0, len(wanted), 500):
+                for plot in LandPlot.objects.filter(
+                    municipality_id=municipality_id, external_ref__in=wanted[start : start + 500]
+                ):
+                    existing[(municipality_id, plot.external_ref)] = plot
+        return [
+            self.save_plot(item, existing.get((item["municipality"].pk, item["external_ref"])))
+            for item in items
+        ]
+
+    def save_plot(self, item: dict, plot: LandPlot | None) -> str:
         created = plot is None
         if created:
             plot = LandPlot(municipality=item["municipality"], external_ref=item["external_ref"])
