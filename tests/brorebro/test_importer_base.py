@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import Workbook
 
 from brorebro.importing import (
@@ -38,9 +39,18 @@ from brorebro.importing import (
 from premises.models import Premises
 
 ROOT = Path(__file__).resolve().parents[2]
+EN = {
+    "HTTP_ACCEPT_LANGUAGE": "en"
+}  # the admin answers in Swedish by default; messages are asserted in English
 HEADER = "external_ref,municipality_code,title,kind,locality,lat,lon,area_min_m2,area_max_m2,tenure,status"
 ROW = "X{n},1860,Butik {n},retail,Laxå,58.9855,14.6210,150,150,rent,draft"
 ADMIN_IMPORT = "/admin/premises/premises/import/"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 # --- field parsers: the same cell means the same thing everywhere -------------------------------
@@ -167,7 +177,7 @@ def test_a_windows_1252_csv_is_read_with_a_warning():
 def test_the_encoding_warning_reaches_the_admin_report(client, laxa, laxa_officer):
     client.force_login(laxa_officer)
     data = (HEADER + "\n" + ROW.format(n=1).replace("Butik", "Butik på torget") + "\n").encode("cp1252")
-    response = client.post(ADMIN_IMPORT, {"file": SimpleUploadedFile("b.csv", data), "dry_run": ""})
+    response = client.post(ADMIN_IMPORT, {"file": SimpleUploadedFile("b.csv", data), "dry_run": ""}, **EN)
     html = response.content.decode()
     assert response.status_code == 200
     assert "Windows-1252" in html
@@ -257,7 +267,7 @@ def test_the_admin_refuses_a_hostile_file_with_a_form_error(
     name, build, message = HOSTILE[case]
     client.force_login(laxa_officer)
     started = time.monotonic()
-    response = client.post(ADMIN_IMPORT, {"file": SimpleUploadedFile(name, build()), "dry_run": ""})
+    response = client.post(ADMIN_IMPORT, {"file": SimpleUploadedFile(name, build()), "dry_run": ""}, **EN)
     assert time.monotonic() - started < 2.0
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -270,7 +280,7 @@ def test_an_upload_over_the_byte_cap_is_refused_before_it_is_read(client, laxa, 
     settings.IMPORT_MAX_UPLOAD_BYTES = 1000
     client.force_login(laxa_officer)
     response = client.post(
-        ADMIN_IMPORT, {"file": SimpleUploadedFile("big.csv", csv_over_the_row_cap(50)), "dry_run": ""}
+        ADMIN_IMPORT, {"file": SimpleUploadedFile("big.csv", csv_over_the_row_cap(50)), "dry_run": ""}, **EN
     )
     assert response.status_code == 200
     assert "too large" in response.content.decode()
@@ -294,5 +304,5 @@ def test_the_real_command_exits_1_with_a_message_and_no_traceback(tmp_path):
         timeout=60,
     )
     assert result.returncode == 1
-    assert "the limit is 20000" in result.stderr
+    assert "1048575" in result.stderr and "20000" in result.stderr  # in the default language, Swedish
     assert "Traceback" not in result.stderr

@@ -215,7 +215,10 @@ def upload(items):
 def test_regional_admin_imports_through_the_admin(client, regional_admin):
     client.force_login(regional_admin)
     response = client.post(
-        "/admin/skills/shortageassessment/import/", {"file": upload(GOOD), "dry_run": ""}, follow=True
+        "/admin/skills/shortageassessment/import/",
+        {"file": upload(GOOD), "dry_run": ""},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert ShortageAssessment.objects.count() == 5

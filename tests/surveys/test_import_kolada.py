@@ -200,7 +200,7 @@ def test_kolada_has_an_upload_page_in_the_admin(client, mappings, regional_admin
     document = {
         "values": [entry(FOOD, "1880", 2023, 71.0), entry(FOOD, "1860", 2023, None, status="Missing")]
     }
-    response = client.post(ADMIN_IMPORT, {"file": upload(document), "dry_run": ""})
+    response = client.post(ADMIN_IMPORT, {"file": upload(document), "dry_run": ""}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     report = response.context["report"]
     assert report.ok and len(report.created) == 1
