@@ -8,8 +8,11 @@ GeoJSON default); a file that declares none needs --srid. Z and M values are dro
 Every feature becomes one numbered row for the core `Importer`, which validates all
 of them before saving any, inside one transaction.
 
-Attributes are mapped to fields by a mapping {"field": "attribute"} or, by default,
-by attributes named like the fields. Invalid polygons are repaired with MakeValid
+Attributes are mapped to fields by a mapping file (`parse_mapping`), which may also
+translate the file's words ("Laga kraft" → in_force), or by default by attributes named
+like the fields. Choices are understood by their keys, their labels in Swedish and
+English, and common Swedish words. Shared field rules (yes/no, numbers, e-mail,
+municipality code, one-line text) are the core parsers. Invalid polygons are repaired with MakeValid
 when that keeps the area within 1 %; otherwise the feature is rejected, since a
 repair that changes the area that much has changed what the municipality meant.
 """
