@@ -9,14 +9,18 @@ lives here:
 - the filters that read the map (`BBoxFilter`, `LatLonFilter`, `RadiusFilter`);
 - `MunicipalityFilter`, the county's municipalities as checkboxes;
 - the DISTINCT rule (`MultipleChoiceFilter`);
-- the 400 answers of the GeoJSON APIs and the CSV exports when the search is invalid.
+- the 400 answers of the GeoJSON APIs and the CSV exports when the search is invalid;
+- for the search pages: the page of results and whether only the results were asked for;
+- for the GeoJSON APIs: `ZoomField`, the map's zoom level.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.http import HttpResponse, JsonResponse
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -129,3 +133,43 @@ def invalid_search_csv(filterset: SearchFilterSet) -> HttpResponse:
     lines = [gettext("The search parameters are not valid:")]
     lines += [f"{name}: {message}" for name, messages in _errors(filterset).items() for message in messages]
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8")
+
+
+# --- search pages
+# The page script asks for the results alone (`?partial=1`) to put them in place.
+PARTIAL_PARAM = "partial"
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """Whether only the results partial was asked for, not the whole page."""
+    return (
+        request.GET.get(PARTIAL_PARAM) == "1" or request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    )
+
+
+def result_page(request: HttpRequest, queryset) -> tuple[Page, list]:
+    """The page of `queryset` that `?page=` asks for (the last one if beyond), and the page links.
+
+    The links are elided (1 … 4 5 [6] 7 8 … 40), so a search with thousands of hits
+    does not render thousands of links.
+    """
+    paginator = Paginator(queryset, settings.SEARCH_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+# --- GeoJSON APIs
+ZOOM_MESSAGE = _("The zoom level must be a whole number from 0 to 20.")
+
+
+class ZoomField(forms.IntegerField):
+    """The zoom level of the map that asks (0–20, as Leaflet counts); optional."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 20)
+        kwargs.setdefault(
+            "error_messages", {"invalid": ZOOM_MESSAGE, "min_value": ZOOM_MESSAGE, "max_value": ZOOM_MESSAGE}
+        )
+        super().__init__(**kwargs)

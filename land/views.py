@@ -11,7 +11,6 @@ import json
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.search import invalid_search_csv, invalid_search_json
+from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
 from brorebro.spatial import WGS84
 from land.export import export_response
 from land.filters import LandPlotFilterSet
@@ -39,10 +38,6 @@ def _filterset(request) -> LandPlotFilterSet:
 
 
 # --- search page --------------------------------------------------------------------------
-def _wants_partial(request) -> bool:
-    return request.GET.get("partial") == "1"
-
-
 @require_GET
 def search(request):
     filterset = _filterset(request)
@@ -54,9 +49,7 @@ def search(request):
         # As on the premises search: with an invalid parameter the page shows the
         # problems and no results, rather than results for a search nobody asked for.
         plots = filterset.qs
-        paginator = Paginator(plots, settings.SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        page, page_range = result_page(request, plots)
         totals = plots.order_by().totals()
     context = {
         "filterset": filterset,
@@ -68,7 +61,7 @@ def search(request):
         "geojson_url": reverse("land_api:geojson"),
         "export_url": reverse("land:export"),
     }
-    template = "land/_results.html" if _wants_partial(request) else "land/index.html"
+    template = "land/_results.html" if wants_partial(request) else "land/index.html"
     return render(request, template, context)
 
 
@@ -122,7 +115,7 @@ def _get_visible_plot(pk: int) -> LandPlot:
 class MapOptionsForm(forms.Form):
     """How the map asks (not what it asks for): zoom level, simplification and link language."""
 
-    zoom = forms.IntegerField(min_value=0, max_value=20, required=False, label=gettext_lazy("zoom"))
+    zoom = ZoomField()
     simplify = forms.FloatField(
         min_value=0, max_value=5000, required=False, label=gettext_lazy("simplify (m)")
     )

@@ -8,36 +8,24 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.search import invalid_search_csv, invalid_search_json
+from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
 from brorebro.spatial import BBoxField
 from premises.export import export_response
 from premises.filters import PremisesFilterSet
 from premises.geojson import feature_collection
 from premises.models import Kind, Premises
 
-# A page is rendered alone (without the layout) for the script that updates results in place.
-PARTIAL_PARAM = "partial"
-
 
 def _filterset(request) -> PremisesFilterSet:
     return PremisesFilterSet(request.GET, queryset=Premises.objects.visible())
-
-
-def _wants_partial(request) -> bool:
-    return (
-        request.GET.get(PARTIAL_PARAM) == "1" or request.headers.get("X-Requested-With") == "XMLHttpRequest"
-    )
 
 
 @require_GET
@@ -45,9 +33,7 @@ def search(request):
     filterset = _filterset(request)
     page = page_range = None
     if filterset.is_valid():
-        paginator = Paginator(filterset.qs.for_cards(), settings.SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        page_range = paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        page, page_range = result_page(request, filterset.qs.for_cards())
     context = {
         "form": filterset.form,
         "page": page,
@@ -56,25 +42,17 @@ def search(request):
         "geojson_url": reverse("premises_api:geojson"),
         "kind_labels_json": json.dumps({key: str(label) for key, label in Kind.choices}),
     }
-    template = "premises/_results.html" if _wants_partial(request) else "premises/index.html"
+    template = "premises/_results.html" if wants_partial(request) else "premises/index.html"
     response = render(request, template, context)
     # Tells the page script whether to show these results or reload to show the errors.
     response["X-Search-Valid"] = "1" if page is not None else "0"
     return response
 
 
-ZOOM_MESSAGE = gettext_lazy("The zoom level must be a whole number from 0 to 20.")
-
-
 class MapForm(forms.Form):
     """How the map asks (not what it asks for): zoom level and the part on screen."""
 
-    zoom = forms.IntegerField(
-        required=False,
-        min_value=0,
-        max_value=20,
-        error_messages={"invalid": ZOOM_MESSAGE, "min_value": ZOOM_MESSAGE, "max_value": ZOOM_MESSAGE},
-    )
+    zoom = ZoomField()
     view = BBoxField(required=False)
 
 

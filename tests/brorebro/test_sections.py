@@ -49,3 +49,12 @@ def test_load_demo_runs_the_demo_command_of_each_registered_section_in_order(
     demo_commands = [name for name in called if name.startswith("demo_")]
     # demo_extra does not exist, so it is left out rather than failing.
     assert demo_commands == ["demo_skills", "demo_premises", "demo_land"]
+
+
+def test_not_found_page_offers_every_section(client, county, extra_section):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    content = html[html.index('id="main"') :]
+    for href in ("/en/premises/", "/en/land/", "/en/nki/", "/en/skills/", "/en/privacy/"):
+        assert f'<a href="{href}">' in content
