@@ -52,7 +52,6 @@ def search(request):
         page, page_range = result_page(request, plots)
         totals = plots.order_by().totals()
     context = {
-        "filterset": filterset,
         "form": filterset.form,
         "page": page,
         "page_range": page_range,
