@@ -320,8 +320,10 @@ def read_csv_bytes(data: bytes, name: str = "file.csv") -> Source:
         )
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        # A quoted cell may span lines; a row is numbered by the line it starts on.
+        end = reader.line_num
         for values in reader:
-            line = reader.line_num
+            line, end = end + 1, reader.line_num
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(headers):

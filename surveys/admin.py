@@ -117,8 +117,8 @@ class ResponseAdmin(ImportAdminMixin, MunicipalityScopedAdmin):
     list_display = ["id", "round", "municipality", "area", "q_total", "q_expectations", "q_ideal", "complete"]
     list_filter = ["round", "area", "municipality"]
     list_select_related = ["round", "municipality", "area"]
-    change_list_template = "admin/surveys/response/change_list.html"
     importer_class = ResponseImporter
+    import_title = _("Import responses")
     import_form_class = ResponseImportForm
     show_full_result_count = False
 

@@ -328,3 +328,19 @@ def test_admin_upload_dry_run_shows_the_plan(client, places, laxa_officer):
     response = client.post("/admin/premises/premises/import/", {"file": upload, "dry_run": "on"})
     assert "1860 X1" in response.content.decode()
     assert not Premises.objects.exists()
+
+
+def test_a_line_break_in_a_title_is_refused(places):
+    # A newline in a title broke every inquiry e-mail about the listing (issue 10, Medium 5).
+    row = ORE_1.replace("Kontor vid Svartån", '"Kontor\nBcc: x@example.com"')
+    report = run(csv_bytes(row))
+    assert [str(e) for e in report.errors] == [
+        "line 2, column title: a line break is not allowed in this field"
+    ]
+    assert not Premises.objects.exists()
+
+
+def test_a_description_may_have_line_breaks(places):
+    report = run(csv_bytes(ORE_1.replace("Ljust.", '"Ljust.\nNära centrum."')))
+    assert report.ok, messages(report)
+    assert Premises.objects.get().description_sv == "Ljust.\nNära centrum."

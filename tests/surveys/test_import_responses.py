@@ -144,3 +144,9 @@ def test_many_rows_are_saved_in_batches(tmp_path, orebro, round2023):
     rows = [f"2023,1880,bygglov,{1 + i % 6},{1 + (i + 1) % 6},{1 + (i + 2) % 6},,,,,," for i in range(12_001)]
     call_command("import_survey_responses", csv_file(tmp_path, *rows))
     assert Response.objects.count() == 12_001
+
+
+def test_the_list_has_the_shared_import_button_for_those_who_may_import(client, regional_admin, laxa_officer):
+    client.force_login(regional_admin)
+    html = client.get(reverse("admin:surveys_response_changelist")).content.decode()
+    assert f'href="{reverse("admin:surveys_response_import")}"' in html
