@@ -38,6 +38,7 @@ import sqlite3
 import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from ctypes import c_char_p
@@ -46,7 +47,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.gis.gdal import DataSource, Driver, GDALException
+from django.contrib.gis.gdal import DataSource, Driver, GDALException, SRSException
 from django.contrib.gis.gdal.layer import Layer
 from django.contrib.gis.gdal.prototypes import ds as capi
 from django.utils.translation import gettext as _
@@ -185,6 +186,7 @@ class GisLayer:
     encoding: str
     feature_count: int
     warnings: list[str] = field(default_factory=list)
+    has_prj: bool = False  # a Shapefile came with a .prj (so a missing system means a damaged one)
 
     @property
     def is_geojson(self) -> bool:
@@ -197,7 +199,15 @@ class GisLayer:
         GeoPackage layer with an undefined system has no default, since guessing wrong
         puts every plot somewhere else.
         """
-        srs = self.layer.srs
+        unreadable = GisFileError(
+            _("The coordinate system of the file cannot be read (a damaged .prj?). Export the layer again.")
+        )
+        try:
+            srs = self.layer.srs
+        except SRSException:
+            raise unreadable from None
+        if srs is None and self.has_prj and stated is None:
+            raise unreadable
         srid = None
         if srs is not None:
             srid = srs.srid
@@ -205,7 +215,7 @@ class GisLayer:
                 try:
                     srs.identify_epsg()
                     srid = srs.srid
-                except GDALException:
+                except (GDALException, SRSException):
                     srid = None
         if srid is None:
             if stated is not None:
@@ -518,7 +528,7 @@ def _open_zipped_shapefile(data: bytes, folder: Path, layer: str | None) -> GisL
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError):
         raise GisFileError(_("The zip file cannot be read; it may be damaged.")) from None
     if len(members) > MAX_ZIP_MEMBERS:
         raise GisFileError(_("The zip holds too many files for one Shapefile layer."))
@@ -598,7 +608,15 @@ def _open_zipped_shapefile(data: bytes, folder: Path, layer: str | None) -> GisL
                     if written > max_unpacked_bytes():
                         raise _too_big_unpacked()
                     out.write(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            RuntimeError,
+            NotImplementedError,
+            ValueError,
+        ):
             raise GisFileError(_("The zip file cannot be unpacked; it may be damaged.")) from None
     return _open_shapefile(folder, stem)
 
@@ -646,6 +664,7 @@ def _open_shapefile(folder: Path, stem: str) -> GisLayer:
         encoding=encoding,
         feature_count=_counted(chosen),
         warnings=warnings,
+        has_prj=prj.exists(),
     )
 
 
@@ -672,7 +691,7 @@ def _codec(name: str) -> str | None:
     text = re.sub(r"^iso8859-?(\d+)$", r"iso8859-\1", text.replace("88591", "8859-1"))
     try:
         return codecs.lookup(text).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL byte in the name
         return None
 
 

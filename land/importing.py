@@ -48,7 +48,7 @@ from brorebro.importing import (
     path_bytes,
     upload_bytes,
 )
-from brorebro.spatial import transformed
+from brorebro.spatial import in_sweden, transformed
 from land.models import LandPlot, LandPlotStatus, PlanStatus, Purpose
 
 GEOMETRY = "__geometry__"
@@ -57,6 +57,8 @@ UNDECODABLE = "__undecodable__"
 WGS84 = 4326
 # SWEREF 99 TM and the twelve local SWEREF 99 zones, plus WGS84.
 ACCEPTED_SRIDS = frozenset({WGS84, *range(3006, 3019)})
+# Larger than any plot a municipality sells (the largest logistics parks are a few km²).
+MAX_PLOT_AREA_M2 = 50_000_000
 # A repair may change the area by at most this share.
 MAX_REPAIR_AREA_CHANGE = 0.01
 
@@ -462,6 +464,8 @@ class LandPlotImporter(Importer):
             row.error("geometry", self._named(ref, row.values[GEOMETRY_PROBLEM]))
         elif check.problem:
             row.error("geometry", self._named(ref, check.problem))
+        elif problem := _where_problem(check.geom):
+            row.error("geometry", self._named(ref, problem))
         elif municipality is not None and check.geom is not None:
             inside = municipality.contains(check.geom.point_on_surface)
             if inside is False:
@@ -659,6 +663,24 @@ class LandPlotImporter(Importer):
         if item["repaired"]:
             text += f" – {item['repaired']}"
         return text
+
+
+def _where_problem(geom) -> str:
+    """Why a boundary cannot be a plot in Sweden (usually a wrong coordinate system), or ""."""
+    if geom is None:
+        return ""
+    try:
+        spot = transformed(geom.point_on_surface, WGS84)
+    except (GDALException, GEOSException):
+        spot = None
+    if spot is None or not in_sweden(spot.x, spot.y):
+        return _("the plot lies outside Sweden; check the coordinate system of the file")
+    area = LandPlot.compute_area_m2(geom)
+    if area > MAX_PLOT_AREA_M2:
+        return _(
+            "the plot measures %(km2)s km², more than any plot; check the coordinate system of the file"
+        ) % {"km2": _thousands(round(area / 1e6))}
+    return ""
 
 
 def _thousands(number: int) -> str:

@@ -334,11 +334,14 @@ def test_officer_imports_only_for_their_own_municipality(tmp_path, orebro, laxa,
 
 
 def test_wrong_crs_is_caught_by_the_municipality_boundary(tmp_path, county_with_boundaries):
-    # Coordinates in SWEREF 99 15 45 but declared as SWEREF 99 TM: the plot would land 100 km off.
+    # Coordinates in SWEREF 99 16 30 but declared as SWEREF 99 TM land 350 km west, in Norway;
+    # a plot placed in Sweden but in another municipality is caught by the boundary.
     ring = square_at(SWEREF_1630, 59.27)
     path = write_geojson(tmp_path / "p.geojson", [feature(ring, external_ref="CRS-1")], 3006)
-    report = run(path)
-    assert "lies outside Örebro" in str(report.errors[0])
+    assert "the plot lies outside Sweden" in str(run(path).errors[0])
+    ring = square_at(SWEREF_TM, 58.8)  # Askersund, not Örebro
+    path = write_geojson(tmp_path / "p.geojson", [feature(ring, external_ref="CRS-2")], 3006)
+    assert "lies outside Örebro" in str(run(path).errors[0])
 
 
 def test_unsupported_crs_and_file_types_are_refused(tmp_path, orebro):

@@ -393,3 +393,30 @@ def test_the_area_attribute_can_be_named_in_the_mapping(tmp_path, orebro):
         tmp_path, zip_folder(shapefile(tmp_path, features)), mapping={**MAPPING, "area_m2": "YTA_KVM"}
     )
     assert ok and "the file gives an area of 20\u00a0000 m²" in said
+
+
+def test_wgs84_coordinates_declared_as_sweref_are_refused_without_boundaries(tmp_path, orebro):
+    # No boundary loaded: the plot still has to lie in Sweden, and be no larger than a plot can be.
+    lonlat = [[15.2, 59.27], [15.21, 59.27], [15.21, 59.28], [15.2, 59.27]]
+    huge = [[500000, 6500000], [520000, 6500000], [520000, 6520000], [500000, 6500000]]
+    features = [
+        {**municipal_feature(0), "geometry": {"type": "Polygon", "coordinates": [lonlat]}},
+        {**municipal_feature(1), "geometry": {"type": "Polygon", "coordinates": [huge]}},
+    ]
+    path = geojson(tmp_path, features, name="plots.geojson")
+    ok, said = command(tmp_path, path.read_bytes(), name="plots.geojson")
+    assert not ok
+    assert "feature 1, attribute geometry: “M-0”: the plot lies outside Sweden" in said
+    assert "feature 2, attribute geometry: “M-1”: the plot measures 200 km², more than any plot" in said
+    assert not LandPlot.objects.exists()
+
+
+def test_a_damaged_cpg_or_prj_is_a_message(tmp_path, orebro):
+    folder = shapefile(tmp_path, [municipal_feature()])
+    (folder / "plots.cpg").write_bytes(b"UTF\x00-8")
+    report = run_file(tmp_path, zip_folder(folder))
+    assert report.ok
+    assert any("names an unknown code page" in str(w) for w in report.warnings)
+    (folder / "plots.prj").write_text('PROJCS["broken",GEOGCS[')
+    ok, said = command(tmp_path, zip_folder(folder))
+    assert not ok and "The coordinate system of the file cannot be read (a damaged .prj?)" in said
