@@ -47,7 +47,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from brorebro.csvexport import FORMULA_START, NEUTRALISING_PREFIX
 from brorebro.models import Municipality
+from brorebro.validators import has_control_characters
 
 CREATED = "created"
 UPDATED = "updated"
@@ -146,9 +148,9 @@ class Source:
 
 
 # --- field parsers: the one definition of what a cell means ----------------------------------
-_FORMULA_ESCAPED = re.compile(r"^'[=+\-@\t\r]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Line breaks and tabs are what multi-line text may have; any other control character is refused.
+_MULTILINE_ALLOWED = str.maketrans("", "", "\n\r\t")
+_LINE_BREAKS = frozenset("\r\n\u2028\u2029\x0b\x0c\x85")
 _DECIMAL = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -162,21 +164,22 @@ def unescape_formula(value: str) -> str:
     The exports put an apostrophe before a cell that starts with = + - @ tab or CR so a
     spreadsheet does not run it; importing the export again must give back the value.
     """
-    return value[1:] if _FORMULA_ESCAPED.match(value) else value
+    if value.startswith(NEUTRALISING_PREFIX) and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
 
 
 def parse_text(value: str, *, multiline: bool = False) -> str:
     """Text as given. One-line text (titles, names, codes) refuses every control character,
-    including newlines, because such text ends up in e-mail subjects and headers.
+    including newlines, because such text ends up in e-mail subjects and headers: the
+    rule of `brorebro.validators.validate_single_line`, which the admin forms apply.
     Multi-line text (descriptions) allows line breaks and tabs only."""
-    pattern = _CONTROL_MULTILINE if multiline else _CONTROL
-    bad = pattern.search(value)
-    if bad:
-        if bad.group() in "\r\n\u2028\u2029":
+    checked = value.translate(_MULTILINE_ALLOWED) if multiline else value
+    if has_control_characters(checked):
+        if not multiline and any(char in _LINE_BREAKS for char in value):
             raise FieldError(_("a line break is not allowed in this field"))
-        raise FieldError(
-            _("the text contains a control character (%(char)s)") % {"char": excerpt(bad.group())}
-        )
+        bad = next(char for char in checked if has_control_characters(char))
+        raise FieldError(_("the text contains a control character (%(char)s)") % {"char": excerpt(bad)})
     return value
 
 
@@ -877,7 +880,9 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="validate and report, save nothing")
         parser.add_argument("--user", help="import as this officer: only their municipalities are allowed")
         for name, label in self.importer_class.switches.items():
-            parser.add_argument(f"--{name.replace('_', '-')}", action="store_true", dest=name, help=str(label))
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", action="store_true", dest=name, help=str(label)
+            )
 
     def get_user(self, username: str | None):
         if not username:
