@@ -420,3 +420,43 @@ def test_a_damaged_cpg_or_prj_is_a_message(tmp_path, orebro):
     (folder / "plots.prj").write_text('PROJCS["broken",GEOGCS[')
     ok, said = command(tmp_path, zip_folder(folder))
     assert not ok and "The coordinate system of the file cannot be read (a damaged .prj?)" in said
+
+
+def test_the_same_files_through_the_upload_page(tmp_path, client, orebro_officer):
+    """Each municipal file above, uploaded by an officer: a report or the form's errors, never a 500."""
+    client.force_login(orebro_officer)
+
+    def post(data: bytes, mapping: dict, **fields) -> str:
+        response = client.post(
+            IMPORT_URL,
+            {
+                "file": SimpleUploadedFile("plots.zip", data),
+                "mapping": SimpleUploadedFile("m.json", json.dumps(mapping).encode()),
+                **fields,
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 200
+        return response.content.decode()
+
+    # Windows-1252 without .cpg, inside a folder, Z values, a code stored as a real, Swedish words.
+    features = [municipal_feature(0, z=7.0, PLAN="Laga kraft", VA="Finns")]
+    folder = shapefile(tmp_path, features)
+    mapping = {
+        **MAPPING,
+        "plan_status": "PLAN",
+        "water_sewer": {"attribute": "VA", "values": {"finns": "yes"}},
+    }
+    post(zip_folder(folder, inside="Mark", skip=(".cpg",)), mapping)
+    plot = LandPlot.objects.get()
+    assert (plot.name, plot.plan_status, plot.water_sewer, plot.purposes) == (
+        "Ödegården 1:2",
+        "in_force",
+        True,
+        ["industry", "logistics"],
+    )
+    assert not plot.geom.hasz and plot.municipality.code == "1880"
+    # A mapping that names an attribute the file lacks: the attributes are listed, nothing changes.
+    page = post(zip_folder(folder), {**MAPPING, "description_sv": "BESKRIVNING"})
+    assert "which the layer lacks" in page and "its attributes are: OBJ_ID, KOMMUNKOD" in page
+    assert LandPlot.objects.get().description_sv == ""
