@@ -38,11 +38,13 @@ def ranges(
     members: set[str],
     counted: set[str],
     slack: float = 0.0,
+    targets: Iterable[Key] | None = None,
 ) -> dict[Key, tuple[float, float]]:
     """The smallest and largest value (0..100) of each hidden unit that the published figures allow.
 
     `units`: (code, slug) → (n, value). Published values are taken as exact, give or take
-    `slack` points each (0.05 for values rounded to one decimal).
+    `slack` points each (0.05 for values rounded to one decimal). `targets`: the hidden
+    units to bound (all by default).
     """
     hidden = sorted(k for k in hidden if units.get(k, (0, 0))[0] > 0)
     index = {key: i for i, key in enumerate(hidden)}
@@ -65,8 +67,11 @@ def ranges(
             rows.append(([-c for c in coefficients], known + loose))
     truth = [units[key][0] * units[key][1] for key in hidden]
     caps = [100.0 * units[key][0] for key in hidden]
+    wanted = set(index) if targets is None else set(targets) & set(index)
     out = {}
     for key, i in index.items():
+        if key not in wanted:
+            continue
         n = units[key][0]
         high = _maximise(i, 1.0, rows, truth, caps)
         low = -_maximise(i, -1.0, rows, truth, caps)
