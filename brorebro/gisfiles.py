@@ -462,7 +462,10 @@ def _open_geopackage(data: bytes, name: str, folder: Path, layer: str | None) ->
     source = _open_with_driver(path, GEOPACKAGE, {"LIST_ALL_TABLES": "NO"})
     chosen = _choose_layer(source, layer, "GeoPackage")
     if chosen.name not in tables:
-        raise _not_a_gis_file(name)
+        raise GisFileError(
+            _("The GeoPackage layer “%(layer)s” is not a table of features with geometries.")
+            % {"layer": excerpt(chosen.name)}
+        )
     if tables[chosen.name] > max_features():
         raise _too_many(tables[chosen.name], max_features())
     return GisLayer(

@@ -460,3 +460,27 @@ def test_the_same_files_through_the_upload_page(tmp_path, client, orebro_officer
     page = post(zip_folder(folder), {**MAPPING, "description_sv": "BESKRIVNING"})
     assert "which the layer lacks" in page and "its attributes are: OBJ_ID, KOMMUNKOD" in page
     assert LandPlot.objects.get().description_sv == ""
+
+
+def test_a_zip_with_two_layers_asks_which(tmp_path, orebro):
+    first = shapefile(tmp_path, [municipal_feature(0)])
+    data = zip_folder(
+        first,
+        extra={f"etapp2{part.suffix}": part.read_bytes() for part in first.iterdir()},
+    )
+    ok, said = command(tmp_path, data)
+    assert not ok and "The zip has several layers (etapp2, plots); choose one." in said
+    ok, said = command(tmp_path, data, "--layer", "etapp2")
+    assert ok, said
+    assert LandPlot.objects.count() == 1
+
+
+def test_a_geopackage_table_without_geometry_is_named(tmp_path, orebro):
+    gpkg = tmp_path / "plots.gpkg"
+    csv = tmp_path / "list.csv"
+    csv.write_text("external_ref,municipality_code\nX-1,1880\n")
+    subprocess.run(
+        ["ogr2ogr", "-f", "GPKG", "-nln", "lista", str(gpkg), str(csv)], check=True, capture_output=True
+    )
+    ok, said = command(tmp_path, gpkg.read_bytes(), name="plots.gpkg")
+    assert not ok and "The GeoPackage layer “lista” is not a table of features with geometries." in said
