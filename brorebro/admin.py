@@ -2,11 +2,14 @@
 
 `MunicipalityScopedAdmin` is the one place that enforces "an officer sees and edits
 only the data of their own municipalities". Every municipality-owned model's admin
-uses it. `ImportAdminMixin` adds an upload page that runs a core `Importer`.
+uses it. `ImportAdminMixin` adds an upload page that runs a core `Importer`. `MapAdmin`
+is django-leaflet's admin with the portal's map widget. `start_page` is what the admin
+index shows an officer: what needs doing today, gathered through the same scoped admins.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -15,10 +18,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from leaflet.admin import LeafletAdminWidget, LeafletGeoAdmin
 
 from brorebro.admin_import import ImportAdminMixin, ImportForm  # noqa: F401 (re-exported; the import page lives there)
 from brorebro.listings import ListingStatus
@@ -288,6 +293,33 @@ class RegionalOnlyAdmin(admin.ModelAdmin):
         return user_sees_all(request) and super().has_delete_permission(request, obj)
 
 
+class MapWidget(LeafletAdminWidget):
+    """django-leaflet's admin map, with `static/js/admin-map.js` after its scripts: the
+    marker icons come from the static files, a click on the map places a point and its
+    marker can be dragged, without the "Edit layers" mode first."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin-map.js"])
+
+
+class MapAdmin(LeafletGeoAdmin):
+    """The admin for models with a geometry: the portal's map widget, whose template also
+    hands the toolbar its translated texts (django-leaflet's admin widget leaves them out)."""
+
+    widget = MapWidget
+    map_template = "brorebro/admin_map_widget.html"
+
+
+def redirect_back(request, fallback: str) -> HttpResponseRedirect:
+    """Back to the page the button was pressed on (a list with its filters, the start page),
+    if it is one of ours; else to `fallback`."""
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = fallback
+    return HttpResponseRedirect(back)
+
+
 # --- Listing actions, shared by premises and land (module-level, as Django admin likes).
 def apply_to_listings(modeladmin, request, queryset, method, done_message, *args):
     count = 0
@@ -339,12 +371,26 @@ class NeedsConfirmationFilter(admin.SimpleListFilter):
         label = ngettext(
             "Not confirmed for %(days)d day or more", "Not confirmed for %(days)d days or more", days
         ) % {"days": days}
-        return [("stale", label)]
+        return [("stale", label), ("hiding", hiding_label())]
 
     def queryset(self, request, queryset):
         if self.value() == "stale":
             return queryset.needs_confirmation()
+        if self.value() == "hiding":
+            return queryset.hidden_within(HIDE_WARNING_DAYS)
         return queryset
+
+
+# How long before a listing leaves the public search the start page warns about it.
+HIDE_WARNING_DAYS = 14
+
+
+def hiding_label() -> str:
+    return ngettext(
+        "Hidden from the search within %(days)d day, or already hidden",
+        "Hidden from the search within %(days)d days, or already hidden",
+        HIDE_WARNING_DAYS,
+    ) % {"days": HIDE_WARNING_DAYS}
 
 
 class ListingAdminMixin:
@@ -378,12 +424,8 @@ class ListingAdminMixin:
         self.message_user(
             request, _("“%(listing)s” is confirmed as still available.") % {"listing": obj}, messages.SUCCESS
         )
-        # Back to the list as it was (filters, page), which is where the button was pressed.
-        back = request.META.get("HTTP_REFERER", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-            opts = self.model._meta
-            back = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        return HttpResponseRedirect(back)
+        opts = self.model._meta
+        return redirect_back(request, reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
 
     @admin.display(description=_("last confirmed"), ordering="confirmed_at")
     def freshness(self, obj):
@@ -444,18 +486,42 @@ class MunicipalityAdmin(MunicipalityScopedAdmin):
         return user_sees_all(request) and super().has_delete_permission(request, obj)
 
 
+@admin.action(description=_("Mark selected inquiries as answered"), permissions=["change"])
+def mark_inquiries_answered(modeladmin, request, queryset):
+    count = queryset.update(status=Inquiry.Status.ANSWERED)
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d inquiry marked as answered.", "%(n)d inquiries marked as answered.", count)
+        % {"n": count},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Close selected inquiries"), permissions=["change"])
+def close_inquiries(modeladmin, request, queryset):
+    count = queryset.update(status=Inquiry.Status.CLOSED)
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d inquiry closed.", "%(n)d inquiries closed.", count) % {"n": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Inquiry)
 class InquiryAdmin(MunicipalityScopedAdmin):
-    list_display = ["created_at", "listing_link", "name", "company", "municipality", "status"]
+    list_display = ["created_at", "listing_link", "name", "company", "municipality", "status", "answer"]
     list_filter = ["status", "municipality"]
-    search_fields = ["name", "company", "email", "listing_title", "message"]
+    search_fields = ["name", "company", "email", "phone", "listing_title", "message", "officer_notes"]
+    search_help_text = _("Search names, companies, e-mail addresses, phone numbers, listings and messages.")
     date_hierarchy = "created_at"
+    actions = [mark_inquiries_answered, close_inquiries]
     readonly_fields = [
         "municipality",
         "listing_link",
         "name",
         "company",
         "email",
+        "answer",
         "phone",
         "message",
         "consent",
@@ -467,6 +533,43 @@ class InquiryAdmin(MunicipalityScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/answered/",
+                self.admin_site.admin_view(self.answered_view),
+                name=f"{opts.app_label}_{opts.model_name}_answered",
+            ),
+        ] + super().get_urls()
+
+    def answered_view(self, request, object_id):
+        """One click from the start page or the inquiry: the inquiry has been answered."""
+        obj = self.get_object(request, unquote(object_id))  # scoped: another municipality's is a 404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        obj.status = Inquiry.Status.ANSWERED
+        obj.save(update_fields=["status"])
+        self.message_user(
+            request,
+            _("The inquiry from %(name)s is marked as answered.") % {"name": obj.name},
+            messages.SUCCESS,
+        )
+        return redirect_back(request, reverse("admin:brorebro_inquiry_changelist"))
+
+    @admin.display(description=_("answer"))
+    def answer(self, obj):
+        if obj.anonymised_at is not None:  # nobody left to answer
+            return "–"
+        return format_html(
+            '<a href="{}" aria-label="{}">{}</a>',
+            obj.reply_mailto(),
+            _("Answer %(name)s by e-mail") % {"name": obj.name},
+            _("Answer by e-mail"),
+        )
 
     @admin.display(description=_("listing"))
     def listing_link(self, obj):
@@ -509,6 +612,129 @@ class OfficerUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# --- The officer's start page (the admin index): what needs doing, with one click each.
+START_PAGE_ROWS = 10
+
+
+def _listing_rows(request, model_admin, queryset) -> list[dict]:
+    opts = model_admin.model._meta
+    can_change = model_admin.has_change_permission(request)
+    rows = []
+    for obj in queryset.select_related("municipality").order_by("last_confirmed_at", "pk")[:START_PAGE_ROWS]:
+        rows.append(
+            {
+                "object": obj,
+                "kind": opts.verbose_name,
+                "municipality": obj.municipality,
+                "last_confirmed": obj.last_confirmed,
+                "hidden_from": obj.hidden_from,
+                "is_hidden": obj.hidden_from is not None and obj.hidden_from <= timezone.now(),
+                "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+                "confirm_url": (
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_confirm", args=[obj.pk])
+                    if can_change and model_admin.has_change_permission(request, obj)
+                    else None
+                ),
+            }
+        )
+    return rows
+
+
+def _listing_panel(request, key: str, title: str, empty: str, parts: list[tuple]) -> dict:
+    """One panel from (model_admin, queryset, filter value) parts, one per listing admin."""
+    rows, links, total = [], [], 0
+    for model_admin, queryset, freshness in parts:
+        count = queryset.count()
+        if not count:
+            continue
+        total += count
+        rows += _listing_rows(request, model_admin, queryset)
+        opts = model_admin.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        links.append(
+            {"url": f"{url}?freshness={freshness}", "label": opts.verbose_name_plural, "count": count}
+        )
+    rows.sort(key=lambda row: (row["last_confirmed"], row["object"].pk))
+    return {
+        "key": key,
+        "title": title,
+        "empty": empty,
+        "rows": rows[:START_PAGE_ROWS],
+        "total": total,
+        "links": links,
+    }
+
+
+def start_page(request) -> dict:
+    """What an officer should do today, from their municipalities' data only.
+
+    Everything is read through the registered admins' own `get_queryset`, i.e. the scoped
+    querysets of `MunicipalityScopedAdmin`: the page can show nothing that the lists do not.
+    Listings come from every admin built on `ListingAdminMixin` (premises, land, ...).
+    """
+    site = admin.site
+    listing_admins = [
+        model_admin
+        for model_admin in site._registry.values()
+        if isinstance(model_admin, ListingAdminMixin) and model_admin.has_view_or_change_permission(request)
+    ]
+    hiding, stale = [], []
+    for model_admin in listing_admins:
+        queryset = model_admin.get_queryset(request)
+        soon = queryset.hidden_within(HIDE_WARNING_DAYS)
+        hiding.append((model_admin, soon, "hiding"))
+        stale.append((model_admin, queryset.needs_confirmation().exclude(pk__in=soon.values("pk")), "stale"))
+    days = settings.LISTING_HIDE_AFTER_DAYS
+    panels = [
+        _listing_panel(
+            request,
+            "hiding",
+            hiding_label(),
+            _("No listing is about to leave the search."),
+            hiding,
+        ),
+        _listing_panel(
+            request,
+            "stale",
+            ngettext(
+                "Needs confirmation (hidden after %(days)d day without one)",
+                "Needs confirmation (hidden after %(days)d days without one)",
+                days,
+            )
+            % {"days": days},
+            _("Every listing has been confirmed recently."),
+            stale,
+        ),
+    ]
+    inquiries = None
+    inquiry_admin = site._registry.get(Inquiry)
+    if inquiry_admin is not None and inquiry_admin.has_view_or_change_permission(request):
+        new = inquiry_admin.get_queryset(request).filter(status=Inquiry.Status.NEW).order_by("-created_at")
+        can_change = inquiry_admin.has_change_permission(request)
+        inquiries = {
+            "total": new.count(),
+            "rows": [
+                {
+                    "object": inquiry,
+                    "change_url": reverse("admin:brorebro_inquiry_change", args=[inquiry.pk]),
+                    "answered_url": (
+                        reverse("admin:brorebro_inquiry_answered", args=[inquiry.pk]) if can_change else None
+                    ),
+                    "mailto": inquiry.reply_mailto() if inquiry.anonymised_at is None else None,
+                }
+                for inquiry in new.select_related("municipality")[:START_PAGE_ROWS]
+            ],
+            "all_url": reverse("admin:brorebro_inquiry_changelist") + f"?status__exact={Inquiry.Status.NEW}",
+        }
+    municipalities = None if user_sees_all(request) else list(user_municipalities(request))
+    return {
+        "listing_panels": panels,
+        "inquiries": inquiries,
+        "municipalities": municipalities,
+        "several_municipalities": municipalities is None or len(municipalities) > 1,
+    }
 
 
 __all__ = [

@@ -51,6 +51,13 @@ class ListingQuerySet(models.QuerySet):
         cutoff = now - timedelta(days=settings.LISTING_HIDE_AFTER_DAYS)
         return self.published().with_last_confirmed().filter(last_confirmed_at__lt=cutoff)
 
+    def hidden_within(self, days: int, now=None) -> ListingQuerySet:
+        """Published listings that leave the public search within `days` unless confirmed,
+        and those that have already left it (`expired`)."""
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.LISTING_HIDE_AFTER_DAYS - days)
+        return self.published().with_last_confirmed().filter(last_confirmed_at__lt=cutoff)
+
     def for_user(self, user) -> ListingQuerySet:
         from brorebro.models import Municipality
 
@@ -197,6 +204,13 @@ class Listing(Authored):
     @property
     def last_confirmed(self):
         return self.confirmed_at or self.published_at or self.created_at
+
+    @property
+    def hidden_from(self):
+        """When the listing leaves (or left) the public search unless it is confirmed."""
+        if self.last_confirmed is None:
+            return None
+        return self.last_confirmed + timedelta(days=settings.LISTING_HIDE_AFTER_DAYS)
 
     @property
     def needs_confirmation(self) -> bool:

@@ -6,6 +6,8 @@ municipalities they work for. Nothing here knows about premises or land.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 # Re-exported for the apps: the abstract listing base lives in its own module.
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
 from brorebro.spatial import SimplifyPreserveTopology, transformed
+from brorebro.validators import one_line
 
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits, e.g. 1880."))
 
@@ -205,6 +208,15 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing_title} – {self.name}"
+
+    def reply_mailto(self) -> str:
+        """A `mailto:` link that answers the sender, with "Re: <listing title>" as subject.
+
+        Every part is percent-encoded (RFC 6068), so a stored title with &, ?, #, % or a line
+        break stays inside the subject instead of ending it or adding headers.
+        """
+        subject = "Re: " + one_line(self.listing_title)
+        return f"mailto:{quote(self.email, safe='@')}?subject={quote(subject, safe='')}"
 
 
 class RateLimitHitQuerySet(models.QuerySet):

@@ -7,13 +7,13 @@ from django.contrib import admin
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from leaflet.admin import LeafletGeoAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from brorebro.admin import (
     ImportAdminMixin,
     ImportForm,
     ListingAdminMixin,
+    MapAdmin,
     MunicipalityScopedAdmin,
     NeedsConfirmationFilter,
     RegionalOnlyAdmin,
@@ -109,7 +109,7 @@ class LandImportForm(ImportForm):
 
 @admin.register(LandPlot)
 class LandPlotAdmin(
-    MunicipalityScopedAdmin, ImportAdminMixin, ListingAdminMixin, SimpleHistoryAdmin, LeafletGeoAdmin
+    MunicipalityScopedAdmin, ImportAdminMixin, ListingAdminMixin, SimpleHistoryAdmin, MapAdmin
 ):
     importer_class = LandPlotImporter
     import_form_class = LandImportForm
@@ -231,7 +231,7 @@ class LandPlotAdmin(
 
 
 @admin.register(Landmark)
-class LandmarkAdmin(RegionalOnlyAdmin, LeafletGeoAdmin):
+class LandmarkAdmin(RegionalOnlyAdmin, MapAdmin):
     """Shared by the whole region, so only regional administrators change it."""
 
     list_display = ["name", "kind"]

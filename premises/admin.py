@@ -12,12 +12,12 @@ from django.contrib.gis.geos import Point
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from leaflet.admin import LeafletGeoAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from brorebro.admin import (
     ImportAdminMixin,
     ListingAdminMixin,
+    MapAdmin,
     MunicipalityScopedAdmin,
     NeedsConfirmationFilter,
     apply_to_listings,
@@ -171,7 +171,7 @@ def mark_let_or_sold(modeladmin, request, queryset):
 
 @admin.register(Premises)
 class PremisesAdmin(
-    MunicipalityScopedAdmin, ImportAdminMixin, ListingAdminMixin, SimpleHistoryAdmin, LeafletGeoAdmin
+    MunicipalityScopedAdmin, ImportAdminMixin, ListingAdminMixin, SimpleHistoryAdmin, MapAdmin
 ):
     form = PremisesAdminForm
     importer_class = PremisesImporter
