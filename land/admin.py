@@ -91,7 +91,10 @@ class LandImportForm(ImportForm):
         label=_("Mapping file (optional)"),
         required=False,
         help_text=_(
-            'JSON such as {"external_ref": "OBJEKT_ID", "name": "FASTIGHET"} when the attributes are not named like the fields.'
+            'JSON such as {"external_ref": "OBJEKT_ID", "name": "FASTIGHET"} when the attributes are not '
+            'named like the fields. It can also translate the file\'s words: {"plan_status": {"attribute": '
+            '"PLANSTATUS", "values": {"Laga kraft": "in_force"}}}. Common Swedish words (Industri, Laga kraft, '
+            "Ja, Finns) are understood without it."
         ),
     )
 
