@@ -438,16 +438,10 @@ class UnitResult:
     area_code: str  # a municipality code, or REGION
     authority_area: AuthorityArea | None  # None: the total
     estimate: Estimate
-    municipality: Municipality | None = None
-    source: str = SURVEY_SOURCE
 
     @property
     def area_slug(self) -> str:
         return self.authority_area.slug if self.authority_area else TOTAL
-
-    @property
-    def is_region(self) -> bool:
-        return self.area_code == REGION
 
 
 class NkiResults:
@@ -475,9 +469,6 @@ class NkiResults:
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self._nki.values())
-
-    def __len__(self) -> int:
-        return len(self._nki)
 
 
 def compute(
@@ -602,7 +593,6 @@ def compute(
         return code == REGION or wanted is None or code in wanted
 
     areas_by_slug = {a.slug: a for a in areas}
-    municipalities_by_code = {m.code: m for m in municipalities}
     for (round_id, code, slug), (n, s1, s2, count) in nki_sums.items():
         if not shown(code):
             continue
@@ -618,7 +608,7 @@ def compute(
         )
         estimate.withheld = (round_id, code, slug, None) in withheld
         results._nki[(survey_round.year, code, slug)] = UnitResult(
-            survey_round.year, code, areas_by_slug.get(slug), estimate, municipalities_by_code.get(code)
+            survey_round.year, code, areas_by_slug.get(slug), estimate
         )
     for (round_id, code, slug, name), (n, s1, s2, count) in factor_sums.items():
         if not shown(code):
