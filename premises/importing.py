@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from brorebro.importing import CREATED, UNCHANGED, UPDATED, Importer, Row
+from brorebro.importing import CREATED, UNCHANGED, UPDATED, Importer, Row, excerpt
 from brorebro.models import Municipality
 from brorebro.spatial import WGS84, in_sweden, transformed, wgs84_point
 from premises.models import (
@@ -193,7 +193,8 @@ class PremisesImporter(Importer):
                 postal_code_validator(value)
             except ValidationError:
                 row.error(
-                    "postal_code", _("“%(value)s” is not a postal code (five digits)") % {"value": value}
+                    "postal_code",
+                    _("“%(value)s” is not a postal code (five digits)") % {"value": excerpt(value)},
                 )
         return value
 

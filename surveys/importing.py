@@ -106,7 +106,7 @@ class ResponseImporter(Importer):
             row.error(
                 "authority_area",
                 _("unknown authority area “%(value)s”; use one of: %(keys)s")
-                % {"value": slug, "keys": ", ".join(self.areas)},
+                % {"value": excerpt(slug), "keys": ", ".join(self.areas)},
             )
         scale = self.scale_for(row, year) if year is not None else None
         answers = {}
