@@ -290,9 +290,9 @@ def factor_scale(scale_max: int) -> tuple[int, int]:
 
 
 # --- complementary suppression ---------------------------------------------------------------
-# How far (in NKI points) the published figures must leave room for a hidden small
+# How far (in index points) the published figures must leave room for a hidden small
 # unit's value to lie from its true value, in each direction the 0–100 scale allows.
-PROTECTION = 5
+PROTECTION = 10
 # Hiding a region figure costs more than hiding a municipality's: the region is what
 # most readers come for.
 _REGION_COST = 10
@@ -327,11 +327,14 @@ def withheld_units(
     too few responses, in a fixed order, the cheapest cycle through it is hidden too
     (cost: the n of each newly hidden unit, ten times for a region figure; units
     already hidden are free). Only cycles are used along which the hidden value can
-    move at least PROTECTION points up and down (as far as 0 and 100 allow) while
-    every other hidden value on the cycle stays within 0–100 (one cycle for each
-    direction where no single one has room both ways): so no hidden small unit can
-    be pinned down to within PROTECTION points, even by someone who knows all
-    published values exactly. Hiding more never makes another hidden value easier to
+    move at least PROTECTION points, and at least one answer step, up and down (as
+    far as 0 and 100 allow) while every other hidden value on the cycle stays within
+    0–100 (one cycle for each direction where no single one has room both ways).
+    Every room is a whole number of answer steps (m is the answer scale's multiple
+    of a sum of whole answers), so moving along the cycle by whole steps keeps every
+    unit at a value real answers could give: even someone who knows all published
+    values exactly, and that answers are whole numbers, is left with possible values
+    PROTECTION points or more above and below the true one (where 0 and 100 leave room). Hiding more never makes another hidden value easier to
     work out, so the units are protected one after the other.
 
     The same rule, from the same full data, whatever a page or an export asks for.
@@ -579,13 +582,9 @@ def compute(
     withheld = set()
     for (round_id, name), units in tables.items():
         survey_round = per_round[round_id]
-        scale = factor_scale if name else nki_scale
+        _a, b = (factor_scale if name else nki_scale)(survey_round.scale_max)
         for code, slug in withheld_units(
-            units,
-            member_codes,
-            counted_slugs[round_id],
-            survey_round.min_n_display,
-            scale(survey_round.scale_max)[1],
+            units, member_codes, counted_slugs[round_id], survey_round.min_n_display, b
         ):
             withheld.add((round_id, code, slug, name))
 

@@ -30,8 +30,13 @@ AREAS = [
 ]
 
 
-def _random_round(rng: random.Random) -> tuple[dict, set[str], set[str]]:
-    """One round's units, (code, slug) → (n, integer value), with totals and the region summed."""
+def _random_round(rng: random.Random, steps: int) -> tuple[dict, set[str], set[str]]:
+    """One round's units, (code, slug) → (n, m), with totals and the region summed.
+
+    Every response has a raw score of 0..steps (15 for NKI on a 1–6 scale: three
+    answers; 5 for one factor answer), so a unit's value 100 · Σraw / (steps · n) can
+    only take the values real answers give. m = 100 · Σraw, as compute() passes it.
+    """
     members = {f"m{i}" for i in range(rng.randint(2, 12))}
     outsiders = {f"x{i}" for i in range(rng.randint(0, 2))}
     counted = set(rng.sample(AREAS, rng.choice([4, 6])))
@@ -43,8 +48,15 @@ def _random_round(rng: random.Random) -> tuple[dict, set[str], set[str]]:
                 continue
             n = rng.randint(1, 6) if draw < 0.65 else rng.randint(7, 60)
             # Small units often answer all alike: 0 and 100 are where protection is hardest.
-            value = rng.choice([0, 100, rng.randint(0, 100), rng.randint(50, 95)])
-            cells[(code, slug)] = (n, n * value)  # m = n · value, value a whole number
+            kind = rng.random()
+            if kind < 0.2:
+                raw = [steps] * n
+            elif kind < 0.3:
+                raw = [0] * n
+            else:
+                level = rng.randint(0, steps)
+                raw = [min(steps, max(0, level + rng.randint(-2, 2))) for _ in range(n)]
+            cells[(code, slug)] = (n, 100 * sum(raw))
     units = dict(cells)
 
     def add(key, n, m):
@@ -61,15 +73,16 @@ def _random_round(rng: random.Random) -> tuple[dict, set[str], set[str]]:
     return units, members, counted
 
 
-def test_no_hidden_value_can_be_pinned_down_in_random_rounds():
-    rng = random.Random(20261130)
+@pytest.mark.parametrize("steps", [15, 5], ids=["nki", "factor"])
+def test_no_hidden_value_can_be_pinned_down_in_random_rounds(steps):
+    rng = random.Random(20261130 + steps)
     attacked = 0
-    for _ in range(100):
-        units, members, counted = _random_round(rng)
+    for _ in range(60):
+        units, members, counted = _random_round(rng, steps)
         min_n = 7
         hidden = {key for key, (n, _m) in units.items() if 0 < n < min_n}
-        hidden |= withheld_units(units, members, counted, min_n, 1)
-        values = {key: (n, m / n if n else 0.0) for key, (n, m) in units.items()}
+        hidden |= withheld_units(units, members, counted, min_n, steps)
+        values = {key: (n, m / (steps * n) if n else 0.0) for key, (n, m) in units.items()}
         tied = {key for total, parts in relations(units, members, counted) for key in (total, *parts)}
         # Only the small units are sensitive; those withheld to protect them are not. A
         # unit in no sum at all (an uncounted area outside the region) cannot be derived.
@@ -77,12 +90,15 @@ def test_no_hidden_value_can_be_pinned_down_in_random_rounds():
         found = ranges(values, hidden, members, counted, targets=small)
         assert set(found) == small
         for key, (low, high) in found.items():
-            _n, value = values[key]
+            n, value = values[key]
             attacked += 1
             assert high - low > 4, f"{key} pinned to {low:.2f}..{high:.2f} (true {value})"
             assert low <= value - min(PROTECTION, value) + 1e-6
             assert high >= value + min(PROTECTION, 100 - value) - 1e-6
-    assert attacked > 200  # the random rounds did hide many small units
+            # Answers are whole numbers: values this unit could have, more than 2 points off.
+            possible = [100 * k / (steps * n) for k in range(steps * n + 1)]
+            assert any(low - 1e-6 <= v <= high + 1e-6 and abs(v - value) > 2 for v in possible)
+    assert attacked > 100  # the random rounds did hide many small units
 
 
 def test_one_small_municipality_is_not_given_away_by_the_region():
