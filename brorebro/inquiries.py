@@ -2,7 +2,9 @@
 
 `handle_inquiry(request, listing)` validates the form, throttles per client address and
 per e-mail address in the database (one limit for every worker and server), stores an
-`Inquiry` and emails the listing contact and the municipality's business office.
+`Inquiry` and queues an e-mail to the listing contact and the municipality's business office
+(`brorebro.mail.send_email`, in the same transaction: the inquiry and its e-mail are stored
+together, and the visitor never waits for the mail server).
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.mail import send_email
 from brorebro.models import Inquiry, RateLimitHit
 from brorebro.proxies import client_address, rate_key
 from brorebro.validators import one_line, validate_single_line
@@ -113,8 +116,9 @@ def handle_inquiry(request, listing) -> tuple[InquiryForm, bool]:
     inquiry.object_id = listing.pk
     inquiry.listing_title = one_line(listing, max_length=200)
     inquiry.language = get_language() or settings.LANGUAGE_CODE
-    inquiry.save()
-    notify(inquiry, listing, request)
+    with transaction.atomic():
+        inquiry.save()
+        notify(inquiry, listing, request)
     messages.success(
         request,
         _("Thank you! Your inquiry has been sent to %(who)s.")
@@ -136,12 +140,11 @@ def notify(inquiry: Inquiry, listing, request) -> None:
         "listing": listing,
         "listing_url": request.build_absolute_uri(listing.get_absolute_url()),
     }
-    send_mail(
+    send_email(
+        recipients,
         subject=inquiry_subject(inquiry),
-        message=render_to_string("brorebro/inquiry_email.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-        fail_silently=False,
+        text=render_to_string("brorebro/inquiry_email.txt", context),
+        purpose="inquiry",
     )
 
 

@@ -76,6 +76,12 @@ INSTALLED_APPS = [
     "land",
     "surveys",
     "skills",
+    # The durable e-mail queue (brorebro.mail): django-tasks with its database backend
+    # (django-tasks-db since django-tasks 0.12), worked off by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
+    "brorebro.mail",
+    "alerts",
     # Last, as its documentation asks: deletes a stored file when its record is deleted or
     # the file is replaced, after the transaction commits (uploads do not outlive listings).
     "django_cleanup.apps.CleanupConfig",
@@ -242,6 +248,21 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Business Region Örebro <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Every e-mail is queued in the database (brorebro.mail) and sent by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A failed delivery is tried again after MAIL_RETRY_SECONDS, doubling each time, until
+# MAIL_MAX_ATTEMPTS (8 attempts: about 2 hours with the default of 60 s); then it is
+# marked failed in the admin ("Outgoing e-mails") and can be sent again from there.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+# Saved searches with e-mail alerts (alerts/): per address, creations per hour per client
+# and per address, days to confirm, months without activity before deletion.
+ALERTS_PER_ADDRESS = env_int("ALERTS_PER_ADDRESS", 10)
+ALERT_RATE_LIMIT = env_int("ALERT_RATE_LIMIT", 20)
+ALERT_EMAIL_RATE_LIMIT = env_int("ALERT_EMAIL_RATE_LIMIT", 5)
+ALERT_CONFIRM_DAYS = env_int("ALERT_CONFIRM_DAYS", 7)
+ALERT_RETENTION_MONTHS = env_int("ALERT_RETENTION_MONTHS", 12)
 
 # --- Maps. The tile server is the only third party the browser talks to.
 TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

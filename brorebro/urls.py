@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.accessibility, name="accessibility"),
     path("premises/", include("premises.urls")),
     path("land/", include("land.urls")),
+    # Saved searches and the search feeds (/<lang>/premises/feed.atom, /<lang>/alerts/…).
+    path("", include("alerts.urls")),
     path("nki/", include("surveys.urls")),
     path("skills/", include("skills.urls")),
     prefix_default_language=True,

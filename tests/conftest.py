@@ -26,6 +26,10 @@ def pytest_configure(config):
     setting_changed.send(sender=None, setting="STORAGES", value=settings.STORAGES, enter=True)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Queued e-mail (brorebro.mail) is delivered at once, into the locmem outbox; the queue's
+    # own tests (tests/brorebro/test_mail_queue.py) switch to the database backend and a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    setting_changed.send(sender=None, setting="TASKS", value=settings.TASKS, enter=True)
     settings.AXES_ENABLED = False
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

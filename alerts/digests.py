@@ -1,0 +1,158 @@
+"""The digests of confirmed alerts, computed in batches with a fixed number of queries per batch.
+
+For a batch of due alerts (`SavedSearch.objects.due()`), per search (premises, land):
+1. the visible listings changed since the oldest `checked_until` in the batch (one query);
+2. which of them each distinct saved query matches: every query run by its own FilterSet,
+   all of them in one UNION ALL (one query per UNION_SIZE distinct queries);
+3. the listings already reported by these alerts (one query), and the new ones to report,
+   loaded for the e-mail (one query).
+Then one digest per address, frequency and language is queued (brorebro.mail) in its own
+transaction, together with the `AlertHit`s that stop a listing from being reported twice and
+the alerts' new `checked_until`. A digest that cannot be queued rolls back alone and is tried
+again by the next run; one whose e-mail finally fails is undone by `alerts.signals`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import IntegerField, Value
+from django.http import QueryDict
+from django.utils import timezone
+
+from alerts import emails
+from alerts.models import AlertHit, SavedSearch
+from alerts.searches import SEARCHES, SectionKey
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+UNION_SIZE = 100
+
+
+@dataclass
+class RunResult:
+    digests: int = 0
+    listings: int = 0
+    failed_addresses: list[str] = field(default_factory=list)
+    deleted: int = 0
+
+
+def purge_expired(now=None) -> int:
+    """Delete unconfirmed alerts after ALERT_CONFIRM_DAYS and inactive ones after ALERT_RETENTION_MONTHS."""
+    deleted, _by_model = SavedSearch.objects.expired(now).delete()
+    return deleted
+
+
+def send_digests(now=None) -> RunResult:
+    now = now or timezone.now()
+    result = RunResult(deleted=purge_expired(now))
+    due = SavedSearch.objects.due(now).order_by("email", "frequency", "language", "pk")
+    batch: list[SavedSearch] = []
+    for alert in due.iterator(chunk_size=BATCH_SIZE):
+        # A batch ends only between addresses, so one address's digest is never split.
+        if len(batch) >= BATCH_SIZE and alert.email != batch[-1].email:
+            _send_batch(batch, now, result)
+            batch = []
+        batch.append(alert)
+    if batch:
+        _send_batch(batch, now, result)
+    return result
+
+
+def _send_batch(alerts: list[SavedSearch], now, result: RunResult) -> None:
+    news: dict[int, list] = {}
+    for section in SectionKey:
+        section_alerts = [alert for alert in alerts if alert.section == section]
+        if section_alerts:
+            news.update(_new_listings(SEARCHES[section], section_alerts))
+    groups: dict[tuple, list[SavedSearch]] = defaultdict(list)
+    for alert in alerts:
+        groups[(alert.email, alert.frequency, alert.language)].append(alert)
+    quiet: list[int] = []
+    for (email, _frequency, language), group in groups.items():
+        sections = [(alert, news[alert.pk]) for alert in group if news.get(alert.pk)]
+        if not sections:
+            quiet += [alert.pk for alert in group]
+            continue
+        try:
+            with transaction.atomic():
+                message = emails.send_digest(email, sections, language)
+                AlertHit.objects.bulk_create(
+                    AlertHit(
+                        alert=alert,
+                        listing_id=listing.pk,
+                        previous_checked_until=alert.checked_until,
+                        email=message,
+                    )
+                    for alert, listings in sections
+                    for listing in listings
+                )
+                SavedSearch.objects.filter(pk__in=[alert.pk for alert in group]).update(checked_until=now)
+        except Exception:
+            # Nothing of this digest is kept; the next run tries it again. The others go on.
+            logger.exception("The alert digest for one address could not be queued")
+            result.failed_addresses.append(email)
+            continue
+        result.digests += 1
+        result.listings += sum(len(listings) for _alert, listings in sections)
+    if quiet:
+        SavedSearch.objects.filter(pk__in=quiet).update(checked_until=now)
+
+
+def _new_listings(search, alerts: list[SavedSearch]) -> dict[int, list]:
+    """{alert id: [listing, ...]} of listings that match each alert and that it has not reported."""
+    since = min(alert.checked_until for alert in alerts)
+    changed = dict(search.visible().filter(updated_at__gt=since).order_by().values_list("pk", "updated_at"))
+    if not changed:
+        return {}
+    queries = sorted({alert.query for alert in alerts})
+    matches = _matches(search, queries, list(changed))
+    reported = set(
+        AlertHit.objects.filter(alert__in=alerts, listing_id__in=list(changed)).values_list(
+            "alert_id", "listing_id"
+        )
+    )
+    new_ids: dict[int, list[int]] = {}
+    for alert in alerts:
+        ids = [
+            pk
+            for pk in matches.get(alert.query, ())
+            if changed[pk] > alert.checked_until and (alert.pk, pk) not in reported
+        ]
+        if ids:
+            new_ids[alert.pk] = ids
+    wanted = {pk for ids in new_ids.values() for pk in ids}
+    listings = search.visible().filter(pk__in=wanted).order_by() if wanted else []
+    by_pk = {listing.pk: listing for listing in listings}
+    return {
+        alert_id: sorted((by_pk[pk] for pk in ids if pk in by_pk), key=lambda listing: str(listing))
+        for alert_id, ids in new_ids.items()
+    }
+
+
+def _matches(search, queries: list[str], candidate_ids: list[int]) -> dict[str, set[int]]:
+    """{query: ids among the candidates that the query's FilterSet lets through}."""
+    found: dict[str, set[int]] = defaultdict(set)
+    base = search.model.objects.filter(pk__in=candidate_ids)
+    for start in range(0, len(queries), UNION_SIZE):
+        chunk = queries[start : start + UNION_SIZE]
+        parts = []
+        for number, query in enumerate(chunk):
+            filterset = search.filterset(QueryDict(query), queryset=base)
+            if not filterset.is_valid():
+                continue  # saved before a rule changed; it matches nothing until it is edited
+            parts.append(
+                filterset.qs.order_by()
+                .annotate(query_number=Value(start + number, output_field=IntegerField()))
+                .values_list("query_number", "pk")
+            )
+        if not parts:
+            continue
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for number, pk in union:
+            found[queries[number]].add(pk)
+    return found
