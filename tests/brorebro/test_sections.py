@@ -11,9 +11,13 @@ from brorebro import sections
 
 @pytest.fixture
 def extra_section(monkeypatch):
-    """A fifth section, as an app added later would register it."""
+    """The registry with the four original sections and a fifth, as an app added later would register it.
+
+    Fixed here, so that the tests do not depend on which other apps are installed.
+    """
+    registered = {key: sections._sections[key] for key in ("premises", "land", "surveys", "skills")}
     section = sections.Section(key="extra", order=99, title="Extra section", lead="More", url_name="privacy")
-    monkeypatch.setitem(sections._sections, "extra", section)
+    monkeypatch.setattr(sections, "_sections", {**registered, "extra": section})
     return section
 
 
