@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "land",
     "surveys",
     "skills",
+    "establishment",
     # The durable e-mail queue (brorebro.mail): django-tasks with its database backend
     # (django-tasks-db since django-tasks 0.12), worked off by `manage.py db_worker`.
     "django_tasks",

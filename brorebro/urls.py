@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("alerts.urls")),
     path("nki/", include("surveys.urls")),
     path("skills/", include("skills.urls")),
+    path("establish/", include("establishment.urls")),
     prefix_default_language=True,
 )
 

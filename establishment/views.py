@@ -1,0 +1,156 @@
+"""Public views: the request form, the company's private page (and its PDF), the public figures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from brorebro.inquiries import rate_limited
+from establishment import stats
+from establishment.cases import submit
+from establishment.context import municipality_context
+from establishment.forms import RecruitmentFormSet, RequestForm, initial_from_search
+from establishment.matching import match
+from establishment.models import EstablishmentRequest
+from establishment.report import render_pdf, static_map
+
+COMPARE_MAX = 5
+
+
+@require_http_methods(["GET", "POST"])
+def request_form(request):
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        formset = RecruitmentFormSet(request.POST, prefix="occ")
+        if form.is_valid() and formset.is_valid():
+            if form.is_spam:
+                # Pretend success so bots learn nothing; store nothing.
+                messages.success(request, _("Thank you! Your request has been received."))
+                return redirect("establishment:request")
+            if rate_limited(request, form.cleaned_data["contact_email"]):
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent many requests in a short time. Please try again in an hour, "
+                        "or contact a municipality's business office directly."
+                    ),
+                )
+            else:
+                case, _result = submit(
+                    form, formset, get_language() or settings.LANGUAGE_CODE, settings.SITE_URL
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! Your request has been received. Keep the address of this page: it is your own."
+                    ),
+                )
+                return redirect(case.get_absolute_url())
+    else:
+        form = RequestForm(initial=initial_from_search(request.GET))
+        formset = RecruitmentFormSet(prefix="occ")
+    return render(request, "establishment/request.html", {"form": form, "formset": formset})
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The company's page is its own: never indexed, cached or sent on as a referrer."""
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _get_case(token: str) -> EstablishmentRequest:
+    case = (
+        EstablishmentRequest.objects.filter(token=token, revoked_at__isnull=True, anonymised_at__isnull=True)
+        .prefetch_related("municipalities", "recruitments__occupation")
+        .first()
+    )
+    if case is None:
+        raise Http404(_("There is no such request page, or it has been removed."))
+    return case
+
+
+def _case_context(request, case: EstablishmentRequest) -> dict:
+    result = match(case)
+    wanted = request.GET.getlist("compare")[:COMPARE_MAX]
+    compared = result.by_key(wanted) if wanted else result.matches[:3]
+    occupations = [r.occupation for r in case.recruitments.all()]
+    municipality_ids = result.municipality_ids | {m.pk for m in case.municipalities.all()}
+    proposal = []
+    if case.proposal_is_published:
+        proposal = list(
+            case.proposal_items.select_related(
+                "premises__municipality", "land_plot__municipality", "municipality"
+            ).defer(
+                "municipality__boundary",
+                "premises__municipality__boundary",
+                "land_plot__municipality__boundary",
+            )
+        )
+        municipality_ids |= {item.municipality_id for item in proposal}
+    return {
+        "case": case,
+        "result": result,
+        "compared": compared,
+        "compare_keys": [c.key for c in compared],
+        "compare_max": COMPARE_MAX,
+        "context": municipality_context(municipality_ids, occupations),
+        "recruitments": list(case.recruitments.all()),
+        "proposal": proposal,
+        "map_points": [
+            {
+                "lat": c.lat,
+                "lon": c.lon,
+                "title": c.title,
+                "url": c.listing.get_absolute_url(),
+                "score": c.score,
+            }
+            for c in result.matches
+            if c.lat is not None
+        ],
+    }
+
+
+@never_cache
+@require_GET
+def case_page(request, token: str):
+    case = _get_case(token)
+    return _private(render(request, "establishment/case.html", _case_context(request, case)))
+
+
+@never_cache
+@require_GET
+def case_pdf(request, token: str):
+    case = _get_case(token)
+    context = _case_context(request, case)
+    context["map_svg"] = static_map(context["result"])
+    context["page_url"] = request.build_absolute_uri(case.get_absolute_url())
+    pdf = render_pdf("establishment/report.html", context, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="site-selection-report.pdf"'
+    return _private(response)
+
+
+@require_POST
+def revoke(request, token: str):
+    case = _get_case(token)
+    case.revoke()
+    messages.success(request, _("Your request page has been removed. The link no longer works."))
+    return redirect("establishment:request")
+
+
+@require_GET
+def figures(request):
+    return render(request, "establishment/figures.html", {"table": stats.yearly_figures()})
+
+
+def case_url(case: EstablishmentRequest) -> str:
+    return reverse("establishment:case", args=[case.token])
