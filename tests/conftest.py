@@ -9,6 +9,9 @@ import pytest
 
 from tests.factories import MunicipalityFactory, make_officer
 
+# The `smtp_server` fixture: a real SMTP server (aiosmtpd) for tests that send e-mail.
+pytest_plugins = ["tests.smtp"]
+
 COUNTY_BOUNDARIES = Path(__file__).resolve().parent.parent / "fixtures" / "orebro_lan_municipalities.geojson"
 
 
