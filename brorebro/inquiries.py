@@ -51,17 +51,46 @@ class InquiryForm(forms.ModelForm):
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 5})}
 
+    # Each message is a sentence that says which field and what to do, so the error summary
+    # shows it without the label in front (the consent label is a sentence of its own).
+    # Keyed by error code; a validator's code picks its field's message.
+    error_messages_by_field = {
+        "name": {
+            "required": _("Enter your name."),
+            "max_length": _("Your name can be at most %(limit_value)d characters long."),
+            "control_characters": _("Write your name on one line."),
+        },
+        "company": {
+            "max_length": _("The company name can be at most %(limit_value)d characters long."),
+            "control_characters": _("Write the company name on one line."),
+        },
+        "email": {
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address such as name@company.se."),
+        },
+        "phone": {
+            "max_length": _("The phone number can be at most %(limit_value)d characters long."),
+            "control_characters": _("Write the phone number on one line."),
+        },
+        "message": {
+            "required": _("Write your message."),
+            "max_length": _(
+                "Your message can be at most %(limit_value)d characters long (it has %(show_value)d)."
+            ),
+        },
+        "consent": {
+            "required": _("You must agree to the handling of your personal data to send the inquiry."),
+        },
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].required = True
-        self.fields["consent"].error_messages["required"] = _(
-            "You must agree to the handling of your personal data to send the inquiry."
-        )
         self.fields["company"].required = False
-        for name in ("name", "email", "message"):
-            self.fields[name].error_messages["required"] = _("Fill in this field.")
         for name in ("name", "company", "phone"):
             self.fields[name].validators.append(validate_single_line)
+        for name, field_messages in self.error_messages_by_field.items():
+            self.fields[name].error_messages.update(field_messages)
 
     @property
     def is_spam(self) -> bool:
