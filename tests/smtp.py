@@ -73,9 +73,16 @@ def smtp_server(settings):
 
 def run_worker() -> None:
     """Work off every task that is due, as `manage.py db_worker --batch` does, then return."""
+    from unittest import mock
+
     from django.core.management import call_command
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload", verbosity=0)
+    # The worker drops "old" database connections between tasks; inside a test's transaction
+    # that would close the test's own connection (PostgreSQL), so it is left open here.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload", verbosity=0
+        )
 
 
 def text_part(message: EmailMessage) -> str:
