@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -168,17 +168,7 @@ class LandPlotFilterSet(SearchFilterSet):
 
     # --- filter methods
     def filter_q(self, queryset, name, value):
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(area_name__icontains=word)
-                | Q(plan_id__icontains=word)
-                | Q(external_ref__iexact=word)
-                | Q(municipality__name__icontains=word)
-                | Q(description_sv__icontains=word)
-                | Q(description_en__icontains=word)
-            )
-        return queryset
+        return queryset.search(value)
 
     def filter_purpose(self, queryset, name, value):
         return queryset.with_any_purpose(value)

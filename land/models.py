@@ -38,6 +38,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from brorebro import textsearch
 from brorebro.i18n import localised
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
 from brorebro.spatial import ST_X, ST_Y, WGS84, Multi, SimplifyPreserveTopology, transformed
@@ -204,7 +205,29 @@ class LandPlotStatus(models.TextChoices):
     ARCHIVED = ListingStatus.ARCHIVED.value, ListingStatus.ARCHIVED.label
 
 
+# The text that `q` searches, kept in `LandPlot.search_text` (brorebro.textsearch).
+SEARCH_FIELDS = (
+    "name",
+    "area_name",
+    "plan_id",
+    "external_ref",
+    "municipality.name",
+    "description_sv",
+    "description_en",
+)
+
+
 class LandPlotQuerySet(ListingQuerySet):
+    def search(self, text: str) -> LandPlotQuerySet:
+        """Free text over name, business area, plan id, reference, municipality and descriptions.
+
+        Word forms, accents and case do not matter; the same on PostgreSQL and SpatiaLite.
+        The rules are in `brorebro.textsearch`; on PostgreSQL a trigram GIN index serves
+        them (migration 0004).
+        """
+        condition = textsearch.matching(text)
+        return self if condition is None else self.filter(condition)
+
     def with_any_purpose(self, purposes) -> LandPlotQuerySet:
         condition = Q()
         for key in purposes:
@@ -394,8 +417,11 @@ class LandPlot(Listing):
     )
     rail_siding_possible = models.BooleanField(_("rail siding possible"), default=False)
 
+    # Derived from SEARCH_FIELDS on every save, so not in the change history.
+    search_text = models.TextField(_("search words"), blank=True, default="", editable=False)
+
     objects = LandPlotQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -426,6 +452,7 @@ class LandPlot(Listing):
         return reverse("land:detail", args=[self.pk])
 
     def save(self, *args, **kwargs):
+        textsearch.refresh(self, SEARCH_FIELDS, kwargs)
         self.area_m2 = self.compute_area_m2(self.geom)
         self.spot = self.geom.point_on_surface if self.geom else None
         if kwargs.get("update_fields") is not None:

@@ -18,10 +18,8 @@ import secrets
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
-from django.db import connections
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -29,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from brorebro import textsearch
 from brorebro.i18n import localised
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
 from brorebro.spatial import ST_X, ST_Y, WGS84
@@ -93,14 +92,8 @@ def amenity_field(key: str) -> str:
     return f"has_{Amenity(key).value}"
 
 
-# The text that `q` searches. The PostgreSQL GIN index (migration 0002) is built on this
-# same expression; change both together.
-FULLTEXT_FIELDS = ("title", "description_sv", "description_en", "street", "locality")
-FULLTEXT_CONFIG = "swedish"
-
-
-def fulltext_vector() -> SearchVector:
-    return SearchVector(*FULLTEXT_FIELDS, config=FULLTEXT_CONFIG)
+# The text that `q` searches, kept in `Premises.search_text` (brorebro.textsearch).
+SEARCH_FIELDS = ("title", "description_sv", "description_en", "street", "locality", "municipality.name")
 
 
 class PremisesQuerySet(ListingQuerySet):
@@ -121,27 +114,14 @@ class PremisesQuerySet(ListingQuerySet):
         return self.filter(**{amenity_field(key): True for key in keys})
 
     def search(self, text: str) -> PremisesQuerySet:
-        """Free text over title, descriptions, street and locality.
+        """Free text over title, descriptions, street, locality and municipality.
 
-        PostgreSQL: full-text search with the Swedish dictionary (stemming, so
-        "lagerlokaler" finds "lagerlokal"), backed by a GIN index. SpatiaLite has no
-        such thing; there every word must occur, case-insensitively, in some field.
+        Word forms, accents and case do not matter ("butiken", "Orebro", "cafe"); the same
+        on PostgreSQL and SpatiaLite. The rules are in `brorebro.textsearch`; on PostgreSQL
+        a trigram GIN index serves them (migration 0007).
         """
-        text = text.strip()
-        if not text:
-            return self
-        if connections[self.db].vendor == "postgresql":
-            query = SearchQuery(text, config=FULLTEXT_CONFIG, search_type="websearch")
-            return self.alias(fulltext=fulltext_vector()).filter(fulltext=query)
-        qs = self
-        for word in text.split()[:10]:
-            word = word.strip("\"'()")
-            if word:
-                any_field = Q()
-                for field in FULLTEXT_FIELDS:
-                    any_field |= Q(**{f"{field}__icontains": word})
-                qs = qs.filter(any_field)
-        return qs
+        condition = textsearch.matching(text)
+        return self if condition is None else self.filter(condition)
 
     def with_wgs84(self) -> PremisesQuerySet:
         """Annotate `lon` and `lat` in WGS84, transformed in the database."""
@@ -231,7 +211,10 @@ class Premises(Listing):
         validators=[validate_pdf_upload],
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Derived from SEARCH_FIELDS on every save, so not in the change history.
+    search_text = models.TextField(_("search words"), blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
     objects = PremisesQuerySet.as_manager()
 
     class Meta:
@@ -302,6 +285,7 @@ class Premises(Listing):
         return f"BRO-{secrets.token_hex(4).upper()}"
 
     def save(self, *args, **kwargs):
+        textsearch.refresh(self, SEARCH_FIELDS, kwargs)
         if self._leaves_public_site():
             self._move_files_out_of_sight(kwargs)
         super().save(*args, **kwargs)
