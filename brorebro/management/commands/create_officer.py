@@ -11,7 +11,7 @@ from brorebro.models import Municipality, Officer
 
 OFFICER_GROUP = "Officers"
 # Officers manage everything in these apps, scoped to their municipalities by the admin.
-OFFICER_APPS = ["premises", "land", "surveys", "skills"]
+OFFICER_APPS = ["premises", "land", "surveys", "skills", "establishment"]
 OFFICER_CORE_PERMISSIONS = [
     "view_municipality",
     "change_municipality",
