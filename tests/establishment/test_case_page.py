@@ -1,0 +1,158 @@
+"""The company's page: context per municipality, compare, new matches; the public figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from establishment.cases import record_new_matches
+from establishment.models import CaseStatus, KnownMatch, Recruitment
+from establishment.stats import yearly_figures
+from premises.models import Kind, PremisesStatus
+from tests.establishment.conftest import at
+from tests.skills.factories import AssessmentFactory, OccupationFactory, ProgrammeFactory
+from tests.surveys.factories import make_round, respond, same
+
+
+@pytest.fixture
+def case(request_factory, laxa):
+    return request_factory(
+        wants="premises",
+        premises_kinds=[Kind.WAREHOUSE],
+        area_min_m2=2000,
+        area_max_m2=5000,
+        concerned=[laxa],
+    )
+
+
+def warehouse(premises_factory, municipality, title, **kwargs):
+    return premises_factory(
+        municipality=municipality,
+        title=title,
+        kind=Kind.WAREHOUSE,
+        area_min_m2=3000,
+        area_max_m2=3000,
+        location=at(1000),
+        **kwargs,
+    )
+
+
+def test_the_page_shows_nki_recruitment_and_programmes_per_municipality(
+    client, case, premises_factory, laxa, orebro, hallsberg
+):
+    warehouse(premises_factory, laxa, "Lager Laxå")
+    warehouse(premises_factory, orebro, "Lager Örebro")
+    survey = make_round(2023)
+    respond(survey, laxa, "bygglov", *same(5, 10))  # NKI 80
+    truck = OccupationFactory(ssyk="8332", name_sv="Lastbilsförare", name_en="Truck drivers")
+    Recruitment.objects.create(request=case, occupation=truck, head_count=12)
+    AssessmentFactory(occupation=truck, region_code="18", period="2025-2", recruitment="brist")
+    ProgrammeFactory(name_sv="Yrkesförare Laxå", occupations=[truck], municipalities=[laxa])
+    ProgrammeFactory(name_sv="Yrkesförare Hallsberg", occupations=[truck], municipalities=[hallsberg])
+    ProgrammeFactory(name_sv="Inställd", occupations=[truck], municipalities=[laxa], status="cancelled")
+    html = client.get(f"/en/establish/r/{case.token}/").content.decode()
+    section = html[html.index('id="context-heading"') :]
+    laxa_row = section[section.index('<th scope="row">Laxå</th>') :].split("</tr>")[0]
+    assert "2023" in laxa_row and "80" in laxa_row and "very high" in laxa_row
+    orebro_row = section[section.index('<th scope="row">Örebro</th>') :].split("</tr>")[0]
+    assert "No survey results" in orebro_row
+    assert "Truck drivers</a>: Shortage" in section
+    assert "Yrkesförare Laxå" in section
+    assert "Yrkesförare Hallsberg" not in section  # Hallsberg has no match
+    assert "Inställd" not in section
+
+
+def test_the_compare_table_shows_the_chosen_listings(client, case, premises_factory, laxa, orebro):
+    first = warehouse(premises_factory, laxa, "Lager Ett", rent_sek_per_m2_year=650)
+    warehouse(premises_factory, laxa, "Lager Två")
+    third = warehouse(premises_factory, orebro, "Lager Tre", contact_email="tre@example.se")
+    html = client.get(
+        f"/en/establish/r/{case.token}/?compare=premises-{first.pk}&compare=premises-{third.pk}&compare=bogus"
+    ).content.decode()
+    table = html[html.index('class="compare-table"') : html.index("</table>")]
+    assert "Lager Ett" in table and "Lager Tre" in table and "Lager Två" not in table
+    assert "650 SEK per m² and year" in table
+    assert "tre@example.se" in table
+    assert '<th scope="row">Rail terminal</th>' in table
+
+
+def test_a_newly_published_listing_is_a_new_match_and_the_company_is_told(
+    case, premises_factory, laxa, django_capture_on_commit_callbacks
+):
+    case.notify_new_matches = True
+    case.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = warehouse(premises_factory, laxa, "Nytt lager", status=PremisesStatus.DRAFT)
+    assert not KnownMatch.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.publish()
+    known = KnownMatch.objects.get()
+    assert known.case == case and known.premises == draft and known.is_new
+    assert len(mail.outbox) == 1 and "Nytt lager" in mail.outbox[0].body
+    # Saving it again is not a new match again.
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.confirm()
+    assert KnownMatch.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_listing_that_does_not_match_or_a_closed_case_is_not_a_new_match(case, premises_factory, laxa):
+    office = premises_factory(municipality=laxa, title="Kontor", kind=Kind.OFFICE)
+    assert record_new_matches("premises", office) == []
+    case.status = CaseStatus.WITHDRAWN
+    case.save()
+    fits = warehouse(premises_factory, laxa, "Passar")
+    assert record_new_matches("premises", fits) == []
+
+
+def test_a_new_match_in_another_municipality_lets_its_officers_see_the_case(
+    request_factory, premises_factory, orebro, laxa
+):
+    case = request_factory(wants="premises", premises_kinds=[Kind.WAREHOUSE], concerned=[laxa])
+    listing = warehouse(premises_factory, orebro, "Örebrolager")
+    assert record_new_matches("premises", listing) == [case]
+    assert set(case.concerned_municipalities.all()) == {laxa, orebro}
+
+
+def _established(request_factory, municipality, jobs, year=2026):
+    case = request_factory(
+        concerned=[municipality],
+        status=CaseStatus.ESTABLISHED,
+        established_municipality=municipality,
+        established_jobs=jobs,
+        created_at=timezone.datetime(year, 3, 1, tzinfo=timezone.get_current_timezone()),
+    )
+    case.proposal_published_at = case.created_at + timezone.timedelta(days=10)
+    case.save()
+    return case
+
+
+def test_the_figures_suppress_small_counts_and_what_would_reveal_them(
+    client, request_factory, orebro, laxa, hallsberg
+):
+    for jobs in (10, 20, 30):
+        _established(request_factory, laxa, jobs)
+    for jobs in (5, 5, 5, 5):
+        _established(request_factory, hallsberg, jobs)
+    _established(request_factory, orebro, 99)
+    table = yearly_figures()
+    rows = {row.municipality: row for row in table.rows if row.year == 2026}
+    region = rows[""]
+    assert region.requests.value == 8 and region.established.value == 8 and region.jobs.value == 179
+    assert rows["Örebro"].established.suppressed and rows["Örebro"].jobs.suppressed
+    # Örebro = region − Laxå − Hallsberg, so the smaller of the two is hidden as well.
+    assert rows["Laxå"].established.suppressed and not rows["Hallsberg"].established.suppressed
+    assert rows["Hallsberg"].jobs.value == 20 and rows["Hallsberg"].median_days.value == 10
+    html = client.get("/en/establish/figures/").content.decode()
+    assert "99" not in html and "Lager AB" not in html and "eva" not in html
+    assert "too few" in html and "179" in html
+
+
+def test_an_empty_area_range_and_budget_still_match(request_factory, premises_factory, laxa):
+    from establishment.matching import match
+
+    case = request_factory(wants="either", land_area_min_ha=Decimal("0.5"))
+    warehouse(premises_factory, laxa, "Vad som helst")
+    assert [c.title for c in match(case).matches] == ["Vad som helst"]
