@@ -27,6 +27,13 @@ def submit(form, formset, language: str, base_url: str) -> tuple[EstablishmentRe
         for row in formset.cleaned_data
         if row.get("occupation")
     )
+    result = open_case(case)
+    notify.request_received(case, base_url)
+    return case, result
+
+
+def open_case(case: EstablishmentRequest) -> MatchResult:
+    """Match a stored request, scope its case and remember its matches (so later ones are new)."""
     result = match(case)
     case.concerned_municipalities.set({m.pk for m in case.municipalities.all()} | result.municipality_ids)
     KnownMatch.objects.bulk_create(
@@ -37,8 +44,7 @@ def submit(form, formset, language: str, base_url: str) -> tuple[EstablishmentRe
         )
         for c in result.matches
     )
-    notify.request_received(case, base_url)
-    return case, result
+    return result
 
 
 def record_new_matches(kind: str, listing) -> list[EstablishmentRequest]:
