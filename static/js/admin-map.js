@@ -28,6 +28,7 @@
       return;
     }
     var toolbarActive = false;
+    L.DomUtil.addClass(map.getContainer(), "map-places-point"); // a crosshair says "click here"
 
     function save() {
       field.store.save(field.drawnItems);
