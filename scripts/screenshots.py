@@ -79,6 +79,16 @@ def main(base_url: str, out_dir: str) -> None:
             page.wait_for_url(re.compile(r"^https?://[^/]+/admin/$"))
             # The officer's own premises changelist: only Örebro's listings.
             shoot(page, out, "admin-premises", "/admin/premises/premises/")
+            start_officer = os.environ.get("START_OFFICER_USERNAME")
+            if start_officer:
+                # The officer's start page (the admin index), as a Laxå officer.
+                context.clear_cookies()
+                page.goto("/admin/login/?next=/admin/")
+                page.fill("#id_username", start_officer)
+                page.fill("#id_password", password)
+                page.click("input[type=submit]")
+                page.wait_for_url(re.compile(r"^https?://[^/]+/admin/$"))
+                shoot(page, out, "admin-start", "/admin/")
         browser.close()
 
 

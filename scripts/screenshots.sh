@@ -26,6 +26,10 @@ echo "== database $DB"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_demo
 $PY manage.py create_officer "$OFFICER_USERNAME" --municipality 1880 --password "$OFFICER_PASSWORD" >/dev/null
+# The officer's start page: a Laxå officer, with a few listings to confirm and new inquiries.
+export START_OFFICER_USERNAME=laxa_demo
+$PY manage.py create_officer "$START_OFFICER_USERNAME" --municipality 1860 --password "$OFFICER_PASSWORD" >/dev/null
+$PY manage.py shell -c "$(cat scripts/admin_start_scene.py)"
 
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 $PY manage.py runserver "127.0.0.1:$PORT" --noreload >var/screenshots-server.log 2>&1 &
