@@ -160,3 +160,20 @@ def test_the_pdf_report_contains_the_matches(client, county, listing, request_fa
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Logistiklager vid E20" in text
     assert "Site-selection report for" in text
+
+
+def test_both_search_pages_link_to_the_request_with_their_filters(client, county):
+    import re
+    from html import unescape
+
+    html = client.get(
+        "/en/premises/?kind=warehouse&area_min=2000&amenity=loading_dock&page=2"
+    ).content.decode()
+    href = unescape(re.search(r'class="establish-link"><a href="([^"]+)"', html).group(1))
+    assert href.startswith("/en/establish/?") and "from=premises" in href and "page=" not in href
+    form = client.get(href).content.decode()
+    assert 'name="area_min_m2" value="2000"' in form
+    html = client.get("/en/land/?purpose=logistics&landmark_kind=airport&within_km=30").content.decode()
+    href = unescape(re.search(r'class="establish-link"><a href="([^"]+)"', html).group(1))
+    form = client.get(href).content.decode()
+    assert 'name="max_km_airport" value="30' in form
