@@ -16,7 +16,7 @@ class SavedSearchAdmin(admin.ModelAdmin):
         "language",
         "created_at",
         "confirmed_at",
-        "checked_until",
+        "last_digest_at",
     ]
     list_filter = ["section", "frequency", "language", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
@@ -28,6 +28,7 @@ class SavedSearchAdmin(admin.ModelAdmin):
         "created_at",
         "confirmed_at",
         "active_at",
+        "last_digest_at",
         "checked_until",
     ]
     fields = readonly_fields[:3] + ["frequency"] + readonly_fields[3:]

@@ -91,7 +91,9 @@ def _send_batch(alerts: list[SavedSearch], now, result: RunResult) -> None:
                     for alert, listings in sections
                     for listing in listings
                 )
-                SavedSearch.objects.filter(pk__in=[alert.pk for alert in group]).update(checked_until=now)
+                SavedSearch.objects.filter(pk__in=[alert.pk for alert in group]).update(
+                    checked_until=now, last_digest_at=now
+                )
         except Exception:
             # Nothing of this digest is kept; the next run tries it again. The others go on.
             logger.exception("The alert digest for one address could not be queued")

@@ -41,9 +41,10 @@ class SavedSearchQuerySet(models.QuerySet):
     def due(self, now=None) -> SavedSearchQuerySet:
         """Confirmed alerts whose frequency says a digest is due."""
         now = now or timezone.now()
-        due = models.Q()
+        # The first digest goes out as soon as there is something; later ones a day or a week apart.
+        due = models.Q(last_digest_at__isnull=True)
         for frequency in Frequency:
-            due |= models.Q(frequency=frequency, checked_until__lte=now - frequency.interval)
+            due |= models.Q(frequency=frequency, last_digest_at__lte=now - frequency.interval)
         return self.confirmed().filter(due)
 
     def expired(self, now=None) -> SavedSearchQuerySet:
@@ -80,6 +81,8 @@ class SavedSearch(models.Model):
         help_text=_("Listings changed after this are looked at by the next digest."),
     )
 
+    last_digest_at = models.DateTimeField(_("last digest"), null=True, blank=True)
+
     objects = SavedSearchQuerySet.as_manager()
 
     class Meta:
@@ -88,7 +91,7 @@ class SavedSearch(models.Model):
         ordering = ["email", "created_at"]
         indexes = [
             models.Index(fields=["email"], name="alerts_email_idx"),
-            models.Index(fields=["confirmed_at", "frequency", "checked_until"], name="alerts_due_idx"),
+            models.Index(fields=["confirmed_at", "frequency", "last_digest_at"], name="alerts_due_idx"),
         ]
 
     def __str__(self) -> str:

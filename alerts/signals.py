@@ -17,5 +17,6 @@ def undo_failed_digest(sender, message, **kwargs) -> None:
         for alert_id, previous in hits.values_list("alert_id", "previous_checked_until"):
             earliest[alert_id] = min(previous, earliest.get(alert_id, previous))
         for alert_id, previous in earliest.items():
-            SavedSearch.objects.filter(pk=alert_id).update(checked_until=previous)
+            # Due again at the next run, from where the failed digest started.
+            SavedSearch.objects.filter(pk=alert_id).update(checked_until=previous, last_digest_at=None)
         hits.delete()

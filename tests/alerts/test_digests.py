@@ -213,7 +213,7 @@ def test_the_number_of_queries_does_not_grow_with_the_listings(orebro, smtp_serv
     alert(email="annan@example.se", query="kind=office&area_min=50")
 
     def queries_for(new_listings: int) -> int:
-        SavedSearch.objects.update(checked_until=LONG_AGO)
+        SavedSearch.objects.update(checked_until=LONG_AGO, last_digest_at=None)
         AlertHit.objects.all().delete()
         for _ in range(new_listings):
             PremisesFactory(municipality=orebro, kind=Kind.OFFICE)
@@ -243,3 +243,23 @@ def test_expired_alerts_are_deleted(orebro):
     remaining = set(SavedSearch.objects.values_list("pk", flat=True))
     assert remaining == {new_unconfirmed.pk, active.pk}
     assert old_unconfirmed.pk not in remaining
+
+
+def test_a_daily_alert_sends_at_most_one_digest_a_day_and_a_weekly_one_a_week(orebro, smtp_server):
+    alert(query="kind=office", frequency="daily")
+    alert(email="vecka@example.se", query="kind=office", frequency="weekly")
+    PremisesFactory(municipality=orebro, kind=Kind.OFFICE)
+    send()
+    assert len(smtp_server.messages) == 2
+    start = timezone.now()
+    with time_machine.travel(start + dt.timedelta(hours=2)):
+        PremisesFactory(municipality=orebro, title="Kontor senare", kind=Kind.OFFICE)
+        send()  # too soon for both
+    assert len(smtp_server.messages) == 2
+    with time_machine.travel(start + dt.timedelta(days=1)):
+        send()
+    assert [m["To"] for m in smtp_server.messages[2:]] == ["kund@example.se"]
+    assert "Kontor senare" in text_part(smtp_server.messages[2])
+    with time_machine.travel(start + dt.timedelta(days=7)):
+        send()
+    assert [m["To"] for m in smtp_server.messages[3:]] == ["vecka@example.se"]
