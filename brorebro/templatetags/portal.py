@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import template
@@ -33,6 +34,41 @@ def hectares(area_m2):
     if area_m2 in (None, ""):
         return ""
     return num(Decimal(str(area_m2)) / Decimal(10000), 1)
+
+
+# Sweden's country calling code: a number written the Swedish way ("019-21 10 00") drops
+# its trunk 0 behind it, so a phone abroad dials the same office.
+COUNTRY_CODE = "46"
+
+
+@register.filter
+def tel_href(number) -> str:
+    """A phone number as a `tel:` link in international format, or "" when it has no digits.
+
+    "019-21 10 00" → "tel:+46192110000"; "+46 19 21 10 00" and "0046 19…" → the same;
+    "(0)19…" after a country code drops the (0). Spaces, dashes, dots, slashes and
+    brackets are only grouping, so they go; anything else that is not a digit makes the
+    number unusable as a link, so it is not linked (an empty string).
+    """
+    text = str(number or "").strip()
+    text = text.replace("(0)", "")
+    if not text or re.search(r"[^\d\s\-./()+]", text) or "+" in text[1:]:
+        return ""
+    digits = re.sub(r"\D", "", text)
+    if not digits:
+        return ""
+    if text.startswith("+"):
+        international = digits
+    elif digits.startswith("00"):
+        international = digits[2:]
+    elif digits.startswith("0"):
+        international = COUNTRY_CODE + digits[1:]
+    else:
+        # No trunk prefix and no country code: too ambiguous to rewrite.
+        international = None
+    if international is None or len(international) < 7:
+        return ""
+    return f"tel:+{international}"
 
 
 @register.simple_tag(takes_context=True)
