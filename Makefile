@@ -16,6 +16,8 @@ run: apt-run .venv/.installed messages var/secret_key
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) collectstatic --noinput -v 0
+	@# The e-mail worker (brorebro.mail) runs beside gunicorn and stops with it.
+	$(MANAGE) db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	.venv/bin/gunicorn brorebro.wsgi -b $(HOST):$(PORT) -w $(WORKERS) --access-logfile -
 
 ## make test: the whole suite on PostGIS (own cluster if none is reachable) and SpatiaLite

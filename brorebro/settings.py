@@ -257,6 +257,8 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # marked failed in the admin ("Outgoing e-mails") and can be sent again from there.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
 MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60)
+# Sent and failed messages are deleted after this many days (`purge_outgoing_email`).
+MAIL_KEEP_DAYS = env_int("MAIL_KEEP_DAYS", 30)
 # Saved searches with e-mail alerts (alerts/): per address, creations per hour per client
 # and per address, days to confirm, months without activity before deletion.
 ALERTS_PER_ADDRESS = env_int("ALERTS_PER_ADDRESS", 10)

@@ -47,7 +47,12 @@ def privacy(request):
     return render(
         request,
         "brorebro/privacy.html",
-        {"retention_months": settings.INQUIRY_RETENTION_MONTHS},
+        {
+            "retention_months": settings.INQUIRY_RETENTION_MONTHS,
+            "alert_confirm_days": settings.ALERT_CONFIRM_DAYS,
+            "alert_retention_months": settings.ALERT_RETENTION_MONTHS,
+            "mail_keep_days": settings.MAIL_KEEP_DAYS,
+        },
     )
 
 

@@ -131,3 +131,23 @@ def test_a_message_is_sent_with_its_html_part_and_headers(smtp_server):
     assert received["List-Unsubscribe"] == "<https://x.example/u>"
     assert received.get_body(preferencelist=("html",)).get_content().strip() == "<p>HTML</p>"
     assert text_part(received).strip() == "Text"
+
+
+def test_old_sent_and_failed_emails_are_purged_and_queued_ones_kept(settings):
+    settings.MAIL_KEEP_DAYS = 30
+    old = timezone.now() - dt.timedelta(days=31)
+    sent = OutgoingEmail.objects.create(
+        recipients=["a@example.se"], subject="s", text="t", status=Status.SENT, created_at=old
+    )
+    failed = OutgoingEmail.objects.create(
+        recipients=["a@example.se"], subject="f", text="t", status=Status.FAILED, created_at=old
+    )
+    queued = OutgoingEmail.objects.create(recipients=["a@example.se"], subject="q", text="t", created_at=old)
+    recent = OutgoingEmail.objects.create(
+        recipients=["a@example.se"], subject="r", text="t", status=Status.SENT
+    )
+    from django.core.management import call_command
+
+    call_command("purge_outgoing_email", stdout=open("/dev/null", "w"))
+    assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {queued.pk, recent.pk}
+    assert not OutgoingEmail.objects.filter(pk__in=[sent.pk, failed.pk]).exists()
