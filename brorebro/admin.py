@@ -667,6 +667,44 @@ def _listing_panel(request, key: str, title: str, empty: str, parts: list[tuple]
     }
 
 
+def start_panel(
+    model_admin,
+    request,
+    *,
+    key: str,
+    title: str,
+    empty: str,
+    queryset,
+    columns: list[str],
+    cells,
+    all_query: str = "",
+) -> dict:
+    """A start-page panel for another app's admin (its `start_page_panel(request)` returns it).
+
+    `queryset` comes from that admin's scoped `get_queryset`; `cells(obj)` gives one row's
+    texts under `columns`; each row opens its object. `all_query` filters the list behind
+    "All N".
+    """
+    opts = model_admin.model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    return {
+        "key": key,
+        "title": title,
+        "empty": empty,
+        "total": queryset.count(),
+        "columns": columns,
+        "rows": [
+            {
+                "cells": cells(obj),
+                "label": str(obj),
+                "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+            }
+            for obj in queryset[:START_PAGE_ROWS]
+        ],
+        "all_url": f"{changelist}?{all_query}" if all_query else changelist,
+    }
+
+
 def start_page(request) -> dict:
     """What an officer should do today, from their municipalities' data only.
 
@@ -728,9 +766,19 @@ def start_page(request) -> dict:
             ],
             "all_url": reverse("admin:brorebro_inquiry_changelist") + f"?status__exact={Inquiry.Status.NEW}",
         }
+    # Another app adds its own panel by giving its admin `start_page_panel(request)` (see
+    # `start_panel`); brorebro knows no app. The establishment cases come this way.
+    app_panels = []
+    for model_admin in site._registry.values():
+        panel_for = getattr(model_admin, "start_page_panel", None)
+        if callable(panel_for) and model_admin.has_view_or_change_permission(request):
+            panel = panel_for(request)
+            if panel is not None:
+                app_panels.append(panel)
     municipalities = None if user_sees_all(request) else list(user_municipalities(request))
     return {
         "listing_panels": panels,
+        "app_panels": app_panels,
         "inquiries": inquiries,
         "municipalities": municipalities,
         "several_municipalities": municipalities is None or len(municipalities) > 1,

@@ -29,6 +29,7 @@ from brorebro.admin import (
     MunicipalityScopedAdmin,
     allowed_municipality_ids,
     redirect_back,
+    start_panel,
     user_sees_all,
 )
 from brorebro.csvexport import csv_response
@@ -239,6 +240,29 @@ class CaseAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # a case starts as a company's request on the public site
+
+    def start_page_panel(self, request) -> dict:
+        """The new cases on the officer's start page (brorebro.admin.start_page)."""
+        new = (
+            self.get_queryset(request)
+            .filter(status=CaseStatus.NEW)
+            .prefetch_related("concerned_municipalities")
+        )
+        return start_panel(
+            self,
+            request,
+            key="cases",
+            title=_("New establishment requests"),
+            empty=_("No new establishment requests."),
+            queryset=new.order_by("-created_at"),
+            columns=[_("received"), _("company"), _("municipalities concerned")],
+            cells=lambda case: [
+                f"{case.created_at:%Y-%m-%d}",
+                case.company_name,
+                ", ".join(m.name for m in case.concerned_municipalities.all()),
+            ],
+            all_query=f"status__exact={CaseStatus.NEW}",
+        )
 
     def get_queryset(self, request):
         return (

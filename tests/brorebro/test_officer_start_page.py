@@ -207,3 +207,21 @@ def test_nothing_to_do_says_so(start, laxa, laxa_officer):
     assert "Ingen annons är på väg att försvinna ur sökningen." in panel(html, "hiding")
     assert "Alla annonser har bekräftats nyligen." in panel(html, "stale")
     assert "Inga nya förfrågningar." in panel(html, "inquiries")
+
+
+def test_new_establishment_requests_of_the_officers_municipalities(start, laxa, orebro, laxa_officer):
+    """The establishment app adds its panel through its admin's `start_page_panel`."""
+    from establishment.models import CaseStatus
+    from tests.establishment.factories import RequestFactory
+
+    mine = RequestFactory(company_name="Laxå Lager AB", concerned=[laxa])
+    RequestFactory(company_name="Delad Logistik AB", concerned=[laxa, orebro])
+    RequestFactory(company_name="Örebro Verkstad AB", concerned=[orebro])
+    RequestFactory(company_name="Pågående AB", concerned=[laxa], status=CaseStatus.IN_PROGRESS)
+
+    cases = panel(start(laxa_officer), "cases")
+
+    assert "Laxå Lager AB" in cases and "Delad Logistik AB" in cases
+    assert "Örebro Verkstad AB" not in cases and "Pågående AB" not in cases
+    assert f'href="/admin/establishment/establishmentrequest/{mine.pk}/change/"' in cases
+    assert "Nya etableringsförfrågningar (2)" in cases
