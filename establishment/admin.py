@@ -189,6 +189,7 @@ class CaseAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
         "new_match_count",
         "proposal_sent",
     ]
+    list_display_links = ["company_name"]
     list_filter = ["status", "concerned_municipalities"]
     search_fields = ["company_name", "contact_name", "contact_email"]
     date_hierarchy = "created_at"
