@@ -123,12 +123,8 @@ def test_establishment_pages_have_no_wcag_violations(page, demo):
     laxa_warehouse()
     reports = []
     for lang in ("sv", "en"):
-        visits = [
-            ("form", lambda: page.goto(f"/{lang}/establish/")),
-            ("figures", lambda: page.goto(f"/{lang}/establish/figures/")),
-        ]
-        for name, visit in visits:
-            visit()
+        for name, path in (("form", "establish/"), ("figures", "establish/figures/")):
+            page.goto(f"/{lang}/{path}")
             reports += _audit(page, lang, name)
         # The form with errors, then a real request's private page with its map and compare table.
         page.goto(f"/{lang}/establish/")
