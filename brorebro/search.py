@@ -10,21 +10,25 @@ lives here:
 - `MunicipalityFilter`, the county's municipalities as checkboxes;
 - the DISTINCT rule (`MultipleChoiceFilter`);
 - the 400 answers of the GeoJSON APIs and the CSV exports when the search is invalid;
-- for the search pages: the page of results and whether only the results were asked for;
+- for the search pages: the page of results, whether only the results were asked for,
+  and the ways out of a search with no hits (`SearchFilterSet.ways_out`);
 - for the GeoJSON APIs: `ZoomField`, the map's zoom level.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.models import Municipality
+from brorebro import textsearch
+from brorebro.caching import county_municipality_choices
 from brorebro.spatial import BBoxField, LatLonField, RadiusField
 
 
@@ -85,17 +89,100 @@ class RadiusFilter(django_filters.Filter):
     field_class = RadiusField
 
 
+@dataclass(frozen=True)
+class WayOut:
+    """A search like the current one, with one filter (or one search word) left out, that has hits."""
+
+    count: int
+    query: str  # the query string of that search, "?..."
+    word: str = ""  # the search word left out, as typed
+    label: str = ""  # else the label of the filter left out
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """The base of every public search."""
 
-    def __init__(self, *args, **kwargs):
+    # The free-text parameter, whose words are left out one at a time by `ways_out`.
+    text_param = "q"
+    # Parameters that order the hits and never narrow them.
+    order_params = ("sort",)
+
+    def __init__(self, *args, municipality_choices: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         municipality_filters = [f for f in self.filters.values() if isinstance(f, MunicipalityFilter)]
         if municipality_filters:
             # One query for the choices, evaluated here so that validating and rendering share it.
-            choices = list(Municipality.objects.in_county().order_by("name").values_list("code", "name"))
+            if municipality_choices is None:
+                municipality_choices = county_municipality_choices()
             for municipality_filter in municipality_filters:
-                municipality_filter.extra["choices"] = choices
+                municipality_filter.extra["choices"] = municipality_choices
+        self._municipality_choices = municipality_choices
+
+    def ways_out(self) -> list[WayOut]:
+        """For a valid search with no hits: the searches with one filter, or one search word,
+        left out that do have hits, most hits first.
+
+        One COUNT per active filter and per search word, and no other query. A filter that
+        only makes sense with the one left out (a distance without its position) is left
+        out with it.
+        """
+        candidates: list[tuple[dict[str, list[str]], str, str]] = []
+        # The same search on its first page, as a whole page.
+        base = {
+            key: values
+            for key, values in _lists(self.data)
+            if key not in ("page", PARTIAL_PARAM) and any(value.strip() for value in values)
+        }
+        cleaned = self.form.cleaned_data
+        for name in base:
+            if name not in self.filters or name in self.order_params or cleaned.get(name) in (None, "", []):
+                continue
+            if name == self.text_param:
+                words = textsearch.query_words(cleaned[name])
+                for index, word in enumerate(words):
+                    rest = " ".join(words[:index] + words[index + 1 :])
+                    candidates.append(({**base, name: [rest]} if rest else _without(base, name), word, ""))
+            else:
+                candidates.append((_without(base, name), "", str(self.filters[name].label or name)))
+        ways, offered = [], set()
+        for data, word, label in candidates:
+            filterset, data = self._valid_sibling(data)
+            query = f"?{_query(data).urlencode()}"
+            if filterset is None or query in offered:  # a pair left out from either end
+                continue
+            offered.add(query)
+            count = filterset.qs.count()
+            if count:
+                ways.append(WayOut(count, query, word, label))
+        return sorted(ways, key=lambda way: -way.count)
+
+    def _valid_sibling(self, data: dict[str, list[str]]) -> tuple[SearchFilterSet | None, dict]:
+        """The search `data`, made valid by leaving out what needed the parameter left out
+        (a sort by distance, a distance without its position). Validating costs no query."""
+        filterset = self._sibling(data)
+        if filterset.is_valid():
+            return filterset, data
+        # Orders never change the count, so they go first.
+        data = {
+            key: values
+            for key, values in data.items()
+            if key not in filterset.errors and key not in self.order_params
+        }
+        filterset = self._sibling(data)
+        if filterset.is_valid():
+            return filterset, data
+        # The error is on the parameter left out: one of the others needs it.
+        for name in data:
+            if name != self.text_param:
+                filterset = self._sibling(_without(data, name))
+                if filterset.is_valid():
+                    return filterset, _without(data, name)
+        return None, data
+
+    def _sibling(self, data: dict[str, list[str]]) -> SearchFilterSet:
+        return type(self)(
+            _query(data), queryset=self.queryset, municipality_choices=self._municipality_choices
+        )
 
     def filter_nothing(self, queryset, name, value):
         """For parameters that are applied together with another one, in `filter_queryset`."""
@@ -105,6 +192,23 @@ class SearchFilterSet(django_filters.FilterSet):
     def error_messages(self) -> dict[str, list[str]]:
         """{parameter: [messages]}, for the GeoJSON API and the CSV export."""
         return {name: [str(message) for message in messages] for name, messages in self.errors.items()}
+
+
+def _lists(data) -> list[tuple[str, list[str]]]:
+    if isinstance(data, QueryDict):
+        return list(data.lists())
+    return [(key, value if isinstance(value, list) else [str(value)]) for key, value in (data or {}).items()]
+
+
+def _without(data: dict[str, list[str]], name: str) -> dict[str, list[str]]:
+    return {key: values for key, values in data.items() if key != name}
+
+
+def _query(data: dict[str, list[str]]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in data.items():
+        query.setlist(key, values)
+    return query
 
 
 def _errors(filterset: SearchFilterSet, *other_forms: forms.Form) -> dict[str, list[str]]:

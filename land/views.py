@@ -55,6 +55,7 @@ def search(request):
         "form": filterset.form,
         "page": page,
         "page_range": page_range,
+        "ways_out": filterset.ways_out() if page is not None and not page.paginator.count else [],
         "totals": totals,
         "near_kind": near_kind,
         "geojson_url": reverse("land_api:geojson"),

@@ -38,6 +38,7 @@ def search(request):
         "form": filterset.form,
         "page": page,
         "page_range": page_range,
+        "ways_out": filterset.ways_out() if page is not None and not page.paginator.count else [],
         "today": timezone.localdate(),
         "geojson_url": reverse("premises_api:geojson"),
         "kind_labels_json": json.dumps({key: str(label) for key, label in Kind.choices}),
