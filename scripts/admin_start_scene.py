@@ -2,8 +2,8 @@
 with `manage.py shell`, on the screenshot database only).
 
 The demo data is freshly confirmed and has no inquiries, so the start page would be empty:
-three of Laxå's listings are aged (one already hidden, one hidden within days, one flagged)
-and three inquiries arrive, two of them about the same office.
+three of Laxå's listings are aged (one already hidden, one hidden within days, one flagged),
+three inquiries arrive (two about the same office) and a new establishment request concerns Laxå.
 """
 
 from datetime import timedelta
@@ -41,3 +41,11 @@ for listing, name, company, email, hours in [
         consent=True,
         created_at=now - timedelta(hours=hours),
     )
+
+# And a new establishment request that concerns Laxå, if the demo has one that is new.
+from brorebro.models import Municipality  # noqa: E402
+from establishment.models import CaseStatus, EstablishmentRequest  # noqa: E402
+
+case = EstablishmentRequest.objects.filter(status=CaseStatus.NEW).order_by("pk").first()
+if case is not None:
+    case.concerned_municipalities.add(Municipality.objects.get(code="1860"))
