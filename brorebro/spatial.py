@@ -14,10 +14,24 @@ from functools import lru_cache
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db.models import Func
-from django.contrib.gis.db.models.functions import GeoFunc
+from django.contrib.gis.db.models.functions import Distance, GeoFunc
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, Point, Polygon
-from django.db.models import Avg, Count, F, FloatField, IntegerField, Min
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Floor
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -208,3 +222,35 @@ def cluster_feature(cell: dict) -> dict:
         "geometry": {"type": "Point", "coordinates": [round(cell["lon"], 6), round(cell["lat"], 6)]},
         "properties": {"cluster": True, "count": cell["count"]},
     }
+
+
+# --- distance to the nearest of a set of places (landmarks) ---------------------------------
+# Written once for land plots (polygons) and premises (points): both are stored in
+# settings.SRID, so a plain number is metres on PostGIS and SpatiaLite alike.
+def within_distance_of_any(
+    places: QuerySet, outer_field: str, metres: float, field: str = "location"
+) -> Exists:
+    """A condition: some row of `places` lies within `metres` of the outer row's `outer_field`.
+
+    `dwithin` uses the spatial index on both databases.
+    """
+    return Exists(places.filter(**{f"{field}__dwithin": (OuterRef(outer_field), metres)}))
+
+
+def nearest_distance(
+    places: QuerySet, outer_field: str, outer_output_field: Field, field: str = "location"
+) -> Subquery:
+    """Metres from the outer row's `outer_field` to the nearest row of `places`; NULL when there is none.
+
+    A correlated MIN() rather than ORDER BY … LIMIT 1, which SQLite cannot correlate.
+    `outer_output_field` is the geometry field type of `outer_field` (e.g. a PointField).
+    """
+    outer = ExpressionWrapper(OuterRef(outer_field), output_field=outer_output_field)
+    nearest = (
+        places.order_by()
+        .annotate(_d=Cast(Distance(field, outer), FloatField()), _one=Value(1))
+        .values("_one")
+        .annotate(_min=Min("_d"))
+        .values("_min")
+    )
+    return Subquery(nearest, output_field=FloatField())

@@ -21,14 +21,9 @@ from django.contrib.gis.db.models.functions import (
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import (
-    Exists,
-    ExpressionWrapper,
     F,
     FloatField,
-    Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     Window,
@@ -41,7 +36,16 @@ from simple_history.models import HistoricalRecords
 from brorebro import textsearch
 from brorebro.i18n import localised
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
-from brorebro.spatial import ST_X, ST_Y, WGS84, Multi, SimplifyPreserveTopology, transformed
+from brorebro.spatial import (
+    ST_X,
+    ST_Y,
+    WGS84,
+    Multi,
+    SimplifyPreserveTopology,
+    nearest_distance,
+    transformed,
+    within_distance_of_any,
+)
 from brorebro.validators import validate_single_line
 
 
@@ -248,30 +252,16 @@ class LandPlotQuerySet(ListingQuerySet):
         return qs
 
     def near_landmark(self, kind: str, metres: float) -> LandPlotQuerySet:
-        """Plots whose polygon lies within `metres` of some landmark of `kind`.
-
-        Both geometries are in settings.SRID (metres), so a plain number means metres
-        on PostGIS and SpatiaLite alike, and the spatial index is used.
-        """
-        nearby = Landmark.objects.filter(kind=kind, location__dwithin=(OuterRef("geom"), metres))
-        return self.filter(Exists(nearby))
+        """Plots whose polygon lies within `metres` of some landmark of `kind` (rule in brorebro.spatial)."""
+        return self.filter(within_distance_of_any(Landmark.objects.filter(kind=kind), "geom", metres))
 
     def with_distance_to(self, kind: str) -> LandPlotQuerySet:
-        """Annotate `landmark_distance_m`: metres from the plot to the nearest landmark of `kind`.
-
-        A correlated MIN() rather than ORDER BY … LIMIT 1, which SQLite cannot correlate.
-        """
-        plot_geom = ExpressionWrapper(
-            OuterRef("geom"), output_field=models.MultiPolygonField(srid=settings.SRID)
+        """Annotate `landmark_distance_m`: metres from the plot to the nearest landmark of `kind`."""
+        return self.annotate(
+            landmark_distance_m=nearest_distance(
+                Landmark.objects.filter(kind=kind), "geom", models.MultiPolygonField(srid=settings.SRID)
+            )
         )
-        nearest = (
-            Landmark.objects.filter(kind=kind)
-            .annotate(_d=Cast(Distance("location", plot_geom), FloatField()))
-            .values("kind")
-            .annotate(_min=Min("_d"))
-            .values("_min")
-        )
-        return self.annotate(landmark_distance_m=Subquery(nearest, output_field=FloatField()))
 
     def for_map(self, *, centroids: bool, tolerance_m: float = 0):
         """Rows for a GeoJSON map layer, the geometry transformed to WGS84 in the database.

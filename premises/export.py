@@ -13,7 +13,7 @@ from django.http import StreamingHttpResponse
 
 from brorebro.csvexport import csv_response
 from brorebro.spatial import ST_X, ST_Y
-from premises.importing import COLUMNS, OPTIONAL_COLUMNS
+from premises.importing import COLUMNS, OPTIONAL_COLUMNS, SPEC_COLUMNS
 
 EXPORT_COLUMNS = COLUMNS + OPTIONAL_COLUMNS + ["url"]
 
@@ -45,6 +45,7 @@ def _values(premises, url: str) -> dict[str, object]:
         "status": premises.status,
         "contact_organisation": premises.contact_organisation,
         "amenities": ",".join(premises.amenities),
+        **{name: "" if getattr(premises, name) is None else getattr(premises, name) for name in SPEC_COLUMNS},
         "url": url,
     }
 

@@ -23,7 +23,26 @@ from brorebro.search import (
     RadiusFilter,
     SearchFilterSet,
 )
-from premises.models import MAX_AREA_M2, MAX_PRICE, MAX_RENT, Amenity, Kind, Tenure
+from brorebro.spatial import MAX_RADIUS_KM
+from land.models import LandmarkKind
+from premises.models import (
+    MAX_AREA_M2,
+    MAX_CLEAR_HEIGHT_M,
+    MAX_DOORS,
+    MAX_POWER_A,
+    MAX_PRICE,
+    MAX_RENT,
+    Amenity,
+    Kind,
+    Tenure,
+)
+
+# "Max distance to …" filters: parameter → the kind of landmark it measures to.
+LANDMARK_DISTANCE_PARAMS = {
+    "motorway_km": LandmarkKind.MOTORWAY_JUNCTION,
+    "rail_km": LandmarkKind.RAIL_TERMINAL,
+    "airport_km": LandmarkKind.AIRPORT,
+}
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),
@@ -37,6 +56,38 @@ DEFAULT_SORT = "newest"
 
 def _number_messages(invalid, negative, too_large) -> dict:
     return {"invalid": invalid, "min_value": negative, "max_value": too_large}
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A number that may be written the Swedish way, with a decimal comma (4,5)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
+class DecimalNumberFilter(filters.NumberFilter):
+    field_class = DecimalCommaField
+
+
+class WholeNumberFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _landmark_distance_filter(label):
+    return DecimalNumberFilter(
+        label=label,
+        method="filter_landmark_distance",
+        min_value=0.1,
+        max_value=MAX_RADIUS_KM,
+        help_text=_("As the crow flies. Leave empty for any distance."),
+        error_messages=_number_messages(
+            _("Enter the distance in km as a number, e.g. 5."),
+            _("The distance must be at least 0.1 km."),
+            _("The distance can be at most %(limit_value)s km."),
+        ),
+    )
 
 
 AREA_MESSAGES = _number_messages(
@@ -137,6 +188,45 @@ class PremisesFilterSet(SearchFilterSet):
         help_text=_("Only premises with all the chosen features are shown."),
         error_messages={"invalid_choice": _("“%(value)s” is not a feature we list.")},
     )
+    clear_height_min = DecimalNumberFilter(
+        label=_("Clear height at least (m)"),
+        field_name="clear_height_m",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_CLEAR_HEIGHT_M,
+        error_messages=_number_messages(
+            _("Enter the clear height in metres as a number, e.g. 8."),
+            _("The clear height cannot be negative."),
+            _("The clear height is unrealistically large."),
+        ),
+    )
+    dock_doors_min = WholeNumberFilter(
+        label=_("Dock doors at least"),
+        field_name="dock_doors",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_DOORS,
+        error_messages=_number_messages(
+            _("Enter the number of dock doors as a whole number, e.g. 2."),
+            _("The number of dock doors cannot be negative."),
+            _("The number of dock doors is unrealistically large."),
+        ),
+    )
+    power_min = WholeNumberFilter(
+        label=_("Electrical capacity at least (A, main fuse)"),
+        field_name="power_a",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_POWER_A,
+        error_messages=_number_messages(
+            _("Enter the electrical capacity in amperes as a number, e.g. 250."),
+            _("The electrical capacity cannot be negative."),
+            _("The electrical capacity is unrealistically large."),
+        ),
+    )
+    motorway_km = _landmark_distance_filter(_("Motorway junction within (km)"))
+    rail_km = _landmark_distance_filter(_("Rail terminal within (km)"))
+    airport_km = _landmark_distance_filter(_("Airport within (km)"))
     near = LatLonFilter(
         label=_("Near the position"),
         method="filter_nothing",  # applied with radius_km in filter_queryset
@@ -179,6 +269,9 @@ class PremisesFilterSet(SearchFilterSet):
 
     def filter_amenities(self, queryset, name, value):
         return queryset.with_amenities(value)
+
+    def filter_landmark_distance(self, queryset, name, value):
+        return queryset.near_landmark(LANDMARK_DISTANCE_PARAMS[name], float(value) * 1000)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -20,6 +20,7 @@ The round trip: an officer exports their own listings in this format from the ad
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -35,8 +36,14 @@ from brorebro.models import Municipality
 from brorebro.spatial import WGS84, in_sweden, transformed, wgs84_point
 from premises.models import (
     MAX_AREA_M2,
+    MAX_CLEAR_HEIGHT_M,
+    MAX_DOORS,
+    MAX_FLOOR_LOAD_KN_M2,
+    MAX_POWER_A,
     MAX_PRICE,
     MAX_RENT,
+    MAX_YEAR_BUILT,
+    MIN_YEAR_BUILT,
     Amenity,
     Kind,
     Premises,
@@ -46,6 +53,16 @@ from premises.models import (
     postal_code_validator,
 )
 
+# Structured specs (README): whole numbers, or decimals for height and floor load.
+SPEC_COLUMNS = [
+    "clear_height_m",
+    "dock_doors",
+    "ground_doors",
+    "floor_load_kn_m2",
+    "power_a",
+    "office_m2",
+    "year_built",
+]
 COLUMNS = [
     "external_ref",
     "municipality_code",
@@ -72,7 +89,7 @@ COLUMNS = [
     "status",
 ]
 # Accepted too, and written by the export; a file without them leaves them as they are.
-OPTIONAL_COLUMNS = ["contact_organisation", "amenities"]
+OPTIONAL_COLUMNS = ["contact_organisation", "amenities", *SPEC_COLUMNS]
 REQUIRED_COLUMNS = (
     "external_ref",
     "municipality_code",
@@ -166,10 +183,30 @@ class PremisesImporter(Importer):
         if "amenities" in self._headers:
             chosen = set(row.choices("amenities", Amenity.choices))
             values.update({amenity_field(key): key in chosen for key in Amenity.values})
+        values.update(self._specs(row))
         status = row.choice("status", PremisesStatus.choices)
         if row.errors or municipality is None:
             return None
         return PremisesRow(municipality=municipality, external_ref=external_ref, status=status, values=values)
+
+    def _specs(self, row: Row) -> dict[str, Any]:
+        """The spec columns the file has; a file without a column leaves that spec as it is."""
+        parsers = {
+            "clear_height_m": lambda: row.decimal("clear_height_m", maximum=MAX_CLEAR_HEIGHT_M),
+            "dock_doors": lambda: self._whole(row, "dock_doors", MAX_DOORS),
+            "ground_doors": lambda: self._whole(row, "ground_doors", MAX_DOORS),
+            "floor_load_kn_m2": lambda: row.decimal("floor_load_kn_m2", maximum=MAX_FLOOR_LOAD_KN_M2),
+            "power_a": lambda: self._whole(row, "power_a", MAX_POWER_A),
+            "office_m2": lambda: self._whole(row, "office_m2", MAX_AREA_M2),
+            "year_built": lambda: row.whole("year_built", minimum=MIN_YEAR_BUILT, maximum=MAX_YEAR_BUILT),
+        }
+        values = {name: parse() for name, parse in parsers.items() if name in self._headers}
+        for name in ("clear_height_m", "floor_load_kn_m2"):
+            value = values.get(name)
+            if value is not None and value != value.quantize(Decimal("0.1")):
+                # The database keeps one decimal; storing 12.55 as 12.6 would change the figure.
+                row.error(name, _("at most one decimal, e.g. 12.5"))
+        return values
 
     def _whole(self, row: Row, column: str, maximum: int, required: bool = False) -> int | None:
         return row.whole(column, required=required, minimum=0, maximum=maximum)

@@ -9,17 +9,25 @@ rules that the search page, the GeoJSON endpoint and the CSV export share live o
 Amenities are one boolean column each, not a JSON list or a join table: "has all
 of these" is then a plain AND of column tests, the same on PostGIS and SpatiaLite,
 and the change history shows exactly which amenity changed. `Amenity` names the set.
+
+This module imports `land.models.Landmark` (an app importing another, which DESIGN.md
+allows only with a reason): the transport landmarks (motorway junctions, rail terminals,
+airports) are one table that officers keep in the land admin, and premises are measured
+against the same rows, so that a premises and a plot side by side report the same
+distances. The distance rule itself is the core's (`brorebro.spatial.nearest_distance`,
+`within_distance_of_any`), shared with land plots.
 """
 
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Transform
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -30,7 +38,7 @@ from simple_history.models import HistoricalRecords
 from brorebro import textsearch
 from brorebro.i18n import localised
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus
-from brorebro.spatial import ST_X, ST_Y, WGS84
+from brorebro.spatial import ST_X, ST_Y, WGS84, nearest_distance, within_distance_of_any
 from brorebro.uploads import (
     RandomName,
     move_to_new_name,
@@ -40,11 +48,18 @@ from brorebro.uploads import (
     validate_pdf_upload,
 )
 from brorebro.validators import validate_single_line
+from land.models import Landmark
 
 # Large enough for any real premises or price, small enough to catch a typo of ten zeros.
 MAX_AREA_M2 = 1_000_000
 MAX_RENT = 100_000
 MAX_PRICE = 10_000_000_000
+MAX_CLEAR_HEIGHT_M = 60
+MAX_DOORS = 500
+MAX_FLOOR_LOAD_KN_M2 = 1000
+MAX_POWER_A = 10_000
+MIN_YEAR_BUILT = 1000
+MAX_YEAR_BUILT = 2100
 
 
 class Kind(models.TextChoices):
@@ -122,6 +137,20 @@ class PremisesQuerySet(ListingQuerySet):
         """
         condition = textsearch.matching(text)
         return self if condition is None else self.filter(condition)
+
+    def near_landmark(self, kind: str, metres: float) -> PremisesQuerySet:
+        """Premises within `metres` of some landmark of `kind` (a `land.models.LandmarkKind`)."""
+        return self.filter(within_distance_of_any(Landmark.objects.filter(kind=kind), "location", metres))
+
+    def with_distance_to(self, kind: str, name: str) -> PremisesQuerySet:
+        """Annotate `name`: metres to the nearest landmark of `kind`, NULL when there is none."""
+        return self.annotate(
+            **{
+                name: nearest_distance(
+                    Landmark.objects.filter(kind=kind), "location", models.PointField(srid=settings.SRID)
+                )
+            }
+        )
 
     def with_wgs84(self) -> PremisesQuerySet:
         """Annotate `lon` and `lat` in WGS84, transformed in the database."""
@@ -204,6 +233,52 @@ class Premises(Listing):
     has_high_ceiling = models.BooleanField(Amenity.HIGH_CEILING.label, default=False)
     has_three_phase = models.BooleanField(Amenity.THREE_PHASE.label, default=False)
 
+    # Structured specs for industrial and warehouse premises (issue 16): numbers a company
+    # compares, filters on and exports, instead of prose in the description.
+    clear_height_m = models.DecimalField(
+        _("clear height (m)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_CLEAR_HEIGHT_M)],
+        help_text=_("Free height under beams and installations, in metres, e.g. 12.5."),
+    )
+    dock_doors = models.PositiveSmallIntegerField(
+        _("dock doors"), null=True, blank=True, validators=[MaxValueValidator(MAX_DOORS)]
+    )
+    ground_doors = models.PositiveSmallIntegerField(
+        _("ground-level doors"), null=True, blank=True, validators=[MaxValueValidator(MAX_DOORS)]
+    )
+    floor_load_kn_m2 = models.DecimalField(
+        _("floor load (kN/m²)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_FLOOR_LOAD_KN_M2)],
+    )
+    # Amperes of the main fuse, the unit Swedish landlords and electricians quote for premises.
+    power_a = models.PositiveIntegerField(
+        _("electrical capacity (A, main fuse)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_POWER_A)],
+    )
+    office_m2 = models.PositiveIntegerField(
+        _("office share (m²)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AREA_M2)],
+        help_text=_("The part of the area that is office space."),
+    )
+    year_built = models.PositiveSmallIntegerField(
+        _("year built"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MIN_YEAR_BUILT), MaxValueValidator(MAX_YEAR_BUILT)],
+    )
+
     floor_plan = models.FileField(
         _("floor plan (PDF)"),
         upload_to=RandomName("premises/floor-plans", ".pdf"),
@@ -269,6 +344,8 @@ class Premises(Listing):
             and self.area_max_m2 < self.area_min_m2
         ):
             errors["area_max_m2"] = _("The largest area must be at least the smallest area.")
+        if self.office_m2 is not None and self.area_max_m2 is not None and self.office_m2 > self.area_max_m2:
+            errors["office_m2"] = _("The office share cannot be larger than the largest area.")
         if self.location is not None and self.municipality_id is not None:
             inside = self.municipality.contains(self.location)
             if inside is False:
@@ -326,6 +403,27 @@ class Premises(Listing):
     def description(self) -> str:
         """In the visitor's language, falling back to Swedish."""
         return localised(self, "description")
+
+    @property
+    def specs(self) -> list[tuple[str, object, str, bool]]:
+        """The structured specs that are given, as (label, value, unit, is a quantity) for the
+        detail page. A year is not a quantity: it is shown without digit grouping."""
+        rows = [
+            (_("Clear height"), self.clear_height_m, "m", True),
+            (_("Dock doors"), self.dock_doors, "", True),
+            (_("Ground-level doors"), self.ground_doors, "", True),
+            (_("Floor load"), self.floor_load_kn_m2, "kN/m²", True),
+            (_("Electrical capacity (main fuse)"), self.power_a, "A", True),
+            (_("Office share"), self.office_m2, "m²", True),
+            (_("Year built"), self.year_built, "", False),
+        ]
+        return [
+            (str(label), value, unit, quantity) for label, value, unit, quantity in rows if value is not None
+        ]
+
+    def nearest_landmarks(self) -> list[dict]:
+        """The nearest landmark of each kind, nearest first (`LandmarkQuerySet.nearest_each_kind`)."""
+        return Landmark.objects.nearest_each_kind(self.location) if self.location is not None else []
 
     @property
     def is_divisible(self) -> bool:

@@ -2,6 +2,9 @@
 
 The listings are in fixtures/demo_premises.csv, in the import format, and go through
 the same importer as an officer's file (upsert by municipality and external_ref).
+Industrial, warehouse and workshop listings carry their structured specs (clear
+height, doors, floor load, main fuse, office share, year built) in the spec columns,
+not as prose in the description, so the spec filters find them.
 Dates are then spread out so that sorting and the freshness flag have something to
 show, and each listing without photos gets a drawn illustration, made here with
 Pillow rather than stored as binary files in the repository.
