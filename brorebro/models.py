@@ -261,3 +261,7 @@ class RateLimitHit(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Registered with the app here; the model and its triggers live in their own module.
+from brorebro.versions import DataVersion  # noqa: E402, F401

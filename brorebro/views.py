@@ -10,11 +10,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from brorebro.caching import public_response
 from brorebro.models import Municipality, svg_view_box
 from brorebro.sections import all_sections
 
 
 @require_GET
+@public_response("municipalities", "premises", "land", "surveys", "skills")
 def home(request):
     municipalities = Municipality.objects.in_county().defer("boundary")
     return render(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from brorebro.caching import public_response
 from brorebro.inquiries import InquiryForm, handle_inquiry
 from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
 from brorebro.spatial import WGS84
@@ -39,6 +40,7 @@ def _filterset(request) -> LandPlotFilterSet:
 
 # --- search page --------------------------------------------------------------------------
 @require_GET
+@public_response("land", "municipalities")
 def search(request):
     filterset = _filterset(request)
     page = page_range = totals = None
@@ -62,7 +64,10 @@ def search(request):
         "export_url": reverse("land:export"),
     }
     template = "land/_results.html" if wants_partial(request) else "land/index.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # As on the premises search; also keeps a page with form errors out of the shared cache.
+    response["X-Search-Valid"] = "1" if page is not None else "0"
+    return response
 
 
 # --- detail page ------------------------------------------------------------------------
@@ -123,6 +128,7 @@ class MapOptionsForm(forms.Form):
 
 
 @require_GET
+@public_response("land", "municipalities")
 def geojson(request):
     filterset = _filterset(request)
     options = MapOptionsForm(request.GET)
@@ -141,6 +147,7 @@ def geojson(request):
 
 # --- CSV ---------------------------------------------------------------------------------------
 @require_GET
+@public_response("land", "municipalities")
 def export_csv(request):
     filterset = _filterset(request)
     if not filterset.is_valid():

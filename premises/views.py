@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from brorebro.caching import public_response
 from brorebro.inquiries import InquiryForm, handle_inquiry
 from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
 from brorebro.spatial import BBoxField
@@ -29,6 +30,7 @@ def _filterset(request) -> PremisesFilterSet:
 
 
 @require_GET
+@public_response("premises", "municipalities")
 def search(request):
     filterset = _filterset(request)
     page = page_range = None
@@ -58,6 +60,7 @@ class MapForm(forms.Form):
 
 
 @require_GET
+@public_response("premises", "municipalities")
 def geojson(request):
     filterset = _filterset(request)
     map_form = MapForm(request.GET)
@@ -72,6 +75,7 @@ def geojson(request):
 
 
 @require_GET
+@public_response("premises", "municipalities")
 def export_csv(request):
     filterset = _filterset(request)
     if not filterset.is_valid():

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from brorebro.caching import public_response
 from brorebro.models import Municipality
 from skills.charts import rate_chart
 from skills.filters import ProgrammeFilter
@@ -16,6 +17,7 @@ PROGRAMMES_PER_PAGE = 20
 
 
 @require_GET
+@public_response("skills", "municipalities")
 def index(request):
     filters = ProgrammeFilter(request.GET, queryset=Programme.objects.for_list().order_by("name_sv", "pk"))
     overview = shortage_overview(
@@ -30,6 +32,7 @@ def index(request):
 
 
 @require_GET
+@public_response("skills", "municipalities")
 def programme(request, pk: int):
     programme = get_object_or_404(
         Programme.objects.prefetch_related(
@@ -50,6 +53,7 @@ def programme(request, pk: int):
 
 
 @require_GET
+@public_response("skills", "municipalities")
 def occupation(request, pk: int):
     occupation = get_object_or_404(Occupation, pk=pk)
     programmes = occupation.programmes.public().order_by("name_sv", "pk")
@@ -61,6 +65,7 @@ def occupation(request, pk: int):
 
 
 @require_GET
+@public_response("skills", "municipalities")
 def outcomes(request):
     programmes = Programme.objects.with_outcomes().order_by("name_sv", "pk")
     page = Paginator(programmes, PROGRAMMES_PER_PAGE).get_page(request.GET.get("page"))

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from brorebro.caching import public_response
 from brorebro.csvexport import csv_response
 from brorebro.models import Municipality
 from surveys.charts import LineChart
@@ -46,6 +47,7 @@ def _method_context(results) -> dict:
 
 
 @require_GET
+@public_response("surveys", "municipalities")
 def index(request):
     form = TrendFilterForm(request.GET or None)
     area_slug, codes = form.filters()
@@ -75,6 +77,7 @@ def index(request):
 
 
 @require_GET
+@public_response("surveys", "municipalities")
 def municipality(request, code: str):
     municipality = get_object_or_404(Municipality.objects.defer("boundary"), code=code)
     form = TrendFilterForm(request.GET or None, with_municipalities=False)
@@ -115,6 +118,7 @@ def municipality(request, code: str):
 
 
 @require_GET
+@public_response("surveys", "municipalities")
 def export_csv(request):
     form = ExportFilterForm(request.GET)
     if not form.is_valid():

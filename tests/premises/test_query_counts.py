@@ -10,10 +10,11 @@ from tests.premises.factories import PremisesFactory
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_PAGE_QUERIES = 5  # municipality choices, count, page, photos, (+1 spare)
+# + 1: the data versions of the response cache (brorebro.versions), read once per request.
+SEARCH_PAGE_QUERIES = 6  # data versions, municipality choices, count, page, photos, (+1 spare)
 # Municipality choices; points, or (past MAX_POINTS) clusters inside and outside the view
 # and the single points among them.
-GEOJSON_QUERIES = 5
+GEOJSON_QUERIES = 6  # + the data versions
 
 
 def make_premises(municipality, count: int) -> None:
