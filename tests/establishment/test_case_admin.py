@@ -12,6 +12,12 @@ from premises.models import Kind
 CHANGELIST = "/admin/establishment/establishmentrequest/"
 
 
+@pytest.fixture(autouse=True)
+def _admin_in_english(client):
+    # The admin follows the browser's language; these tests read its English messages.
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def change_url(case) -> str:
     return f"{CHANGELIST}{case.pk}/change/"
 
@@ -193,7 +199,7 @@ def test_only_the_coordinator_publishes_and_the_company_is_told(
     laxa_case.refresh_from_db()
     assert laxa_case.proposal_published_at is not None and laxa_case.status == CaseStatus.PROPOSAL_SENT
     assert len(mail.outbox) == 1 and laxa_case.token in mail.outbox[0].body
-    page = client.get(laxa_case.get_absolute_url()).content.decode()
+    page = client.get(f"/en/establish/r/{laxa_case.token}/").content.decode()
     assert "Our proposal" in page and "Laxå lager" in page and "Bra läge." in page
 
 
