@@ -6,10 +6,13 @@ For a batch of due alerts (`SavedSearch.objects.due()`), per search (premises, l
    all of them in one UNION ALL (one query per UNION_SIZE distinct queries);
 3. the listings already reported by these alerts (one query), and the new ones to report,
    loaded for the e-mail (one query).
-Then one digest per address, frequency and language is queued (brorebro.mail) in its own
-transaction, together with the `AlertHit`s that stop a listing from being reported twice and
-the alerts' new `checked_until`. A digest that cannot be queued rolls back alone and is tried
-again by the next run; one whose e-mail finally fails is undone by `alerts.signals`.
+Then one digest per address, frequency and language is rendered (a digest that fails to
+render is left for the next run, the others go on), and the batch's digests are queued
+(`brorebro.mail.send_emails`: one insert, one delivery task) in one transaction with the
+`AlertHit`s that stop a listing from being reported twice and the alerts' new dates. A batch
+that cannot be queued is rolled back and tried again by the next run; a digest whose e-mail
+finally fails is undone by `alerts.signals`, so the next run reports its listings again.
+The municipality choices that every FilterSet needs are read once per run.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from django.utils import timezone
 from alerts import emails
 from alerts.models import AlertHit, SavedSearch
 from alerts.searches import SEARCHES, SectionKey
+from brorebro.caching import county_municipality_choices
+from brorebro.mail import send_emails
 
 logger = logging.getLogger(__name__)
 
@@ -50,69 +55,85 @@ def purge_expired(now=None) -> int:
 def send_digests(now=None) -> RunResult:
     now = now or timezone.now()
     result = RunResult(deleted=purge_expired(now))
+    choices = county_municipality_choices()  # read once: every FilterSet of the run uses them
     due = SavedSearch.objects.due(now).order_by("email", "frequency", "language", "pk")
     batch: list[SavedSearch] = []
     for alert in due.iterator(chunk_size=BATCH_SIZE):
         # A batch ends only between addresses, so one address's digest is never split.
         if len(batch) >= BATCH_SIZE and alert.email != batch[-1].email:
-            _send_batch(batch, now, result)
+            _send_batch(batch, now, result, choices)
             batch = []
         batch.append(alert)
     if batch:
-        _send_batch(batch, now, result)
+        _send_batch(batch, now, result, choices)
     return result
 
 
-def _send_batch(alerts: list[SavedSearch], now, result: RunResult) -> None:
+def _send_batch(alerts: list[SavedSearch], now, result: RunResult, choices) -> None:
     news: dict[int, list] = {}
     for section in SectionKey:
         section_alerts = [alert for alert in alerts if alert.section == section]
         if section_alerts:
-            news.update(_new_listings(SEARCHES[section], section_alerts))
+            news.update(_new_listings(SEARCHES[section], section_alerts, choices))
     groups: dict[tuple, list[SavedSearch]] = defaultdict(list)
     for alert in alerts:
         groups[(alert.email, alert.frequency, alert.language)].append(alert)
     quiet: list[int] = []
+    ready: list[tuple[list[SavedSearch], list[tuple], dict]] = []
     for (email, _frequency, language), group in groups.items():
         sections = [(alert, news[alert.pk]) for alert in group if news.get(alert.pk)]
         if not sections:
             quiet += [alert.pk for alert in group]
             continue
         try:
-            with transaction.atomic():
-                message = emails.send_digest(email, sections, language)
-                AlertHit.objects.bulk_create(
-                    AlertHit(
-                        alert=alert,
-                        listing_id=listing.pk,
-                        previous_checked_until=alert.checked_until,
-                        email=message,
-                    )
-                    for alert, listings in sections
-                    for listing in listings
-                )
-                SavedSearch.objects.filter(pk__in=[alert.pk for alert in group]).update(
-                    checked_until=now, last_digest_at=now
-                )
+            ready.append((group, sections, emails.render_digest(email, sections, language)))
         except Exception:
-            # Nothing of this digest is kept; the next run tries it again. The others go on.
-            logger.exception("The alert digest for one address could not be queued")
+            # This address's digest is left for the next run; the others go on.
+            logger.exception("The alert digest for one address could not be made")
             result.failed_addresses.append(email)
-            continue
-        result.digests += 1
-        result.listings += sum(len(listings) for _alert, listings in sections)
+    if ready:
+        try:
+            _queue(ready, now)
+        except Exception:
+            logger.exception("A batch of alert digests could not be queued; the next run tries again")
+            result.failed_addresses += [group[0].email for group, _sections, _message in ready]
+        else:
+            result.digests += len(ready)
+            result.listings += sum(len(ls) for _g, sections, _m in ready for _a, ls in sections)
     if quiet:
         SavedSearch.objects.filter(pk__in=quiet).update(checked_until=now)
 
 
-def _new_listings(search, alerts: list[SavedSearch]) -> dict[int, list]:
+def _queue(ready: list[tuple[list[SavedSearch], list[tuple], dict]], now) -> None:
+    """Queue the batch's digests, their `AlertHit`s and the alerts' new dates: all or nothing."""
+    with transaction.atomic():
+        messages = send_emails(message for _group, _sections, message in ready)
+        AlertHit.objects.bulk_create(
+            AlertHit(
+                alert=alert,
+                listing_id=listing.pk,
+                previous_checked_until=alert.checked_until,
+                email=message,
+            )
+            for (_group, sections, _m), message in zip(ready, messages, strict=True)
+            for alert, listings in sections
+            for listing in listings
+        )
+        SavedSearch.objects.filter(pk__in=[alert.pk for group, _s, _m in ready for alert in group]).update(
+            checked_until=now, last_digest_at=now
+        )
+
+
+def _new_listings(search, alerts: list[SavedSearch], choices) -> dict[int, list]:
     """{alert id: [listing, ...]} of listings that match each alert and that it has not reported."""
     since = min(alert.checked_until for alert in alerts)
     changed = dict(search.visible().filter(updated_at__gt=since).order_by().values_list("pk", "updated_at"))
     if not changed:
         return {}
     queries = sorted({alert.query for alert in alerts})
-    matches = _matches(search, queries, list(changed))
+    matches, filtersets = _matches(search, queries, list(changed), choices)
+    for alert in alerts:
+        alert.filterset = filtersets.get(alert.query)  # describes the search in the e-mail
     reported = set(
         AlertHit.objects.filter(alert__in=alerts, listing_id__in=list(changed)).values_list(
             "alert_id", "listing_id"
@@ -136,15 +157,18 @@ def _new_listings(search, alerts: list[SavedSearch]) -> dict[int, list]:
     }
 
 
-def _matches(search, queries: list[str], candidate_ids: list[int]) -> dict[str, set[int]]:
-    """{query: ids among the candidates that the query's FilterSet lets through}."""
+def _matches(search, queries: list[str], candidate_ids: list[int], choices) -> tuple[dict, dict]:
+    """{query: ids among the candidates that the query's FilterSet lets through}, and
+    {query: its FilterSet}."""
     found: dict[str, set[int]] = defaultdict(set)
+    filtersets = {}
     base = search.model.objects.filter(pk__in=candidate_ids)
     for start in range(0, len(queries), UNION_SIZE):
         chunk = queries[start : start + UNION_SIZE]
         parts = []
         for number, query in enumerate(chunk):
-            filterset = search.filterset(QueryDict(query), queryset=base)
+            filterset = search.filterset(QueryDict(query), queryset=base, municipality_choices=choices)
+            filtersets[query] = filterset
             if not filterset.is_valid():
                 continue  # saved before a rule changed; it matches nothing until it is edited
             parts.append(
@@ -157,4 +181,4 @@ def _matches(search, queries: list[str], candidate_ids: list[int]) -> dict[str, 
         union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         for number, pk in union:
             found[queries[number]].add(pk)
-    return found
+    return found, filtersets

@@ -40,6 +40,12 @@ def _headers(links: dict[str, str]) -> dict[str, str]:
 
 
 def _send(email: str, alerts: list, template: str, subject: str, context: dict, purpose: str):
+    message = _render(email, alerts, template, subject, context, purpose)
+    return send_email(**message)
+
+
+def _render(email: str, alerts: list, template: str, subject: str, context: dict, purpose: str) -> dict:
+    """The arguments of `brorebro.mail.send_email` for one message to `email` about `alerts`."""
     language = alerts[0].language
     links = _links(email, [alert.pk for alert in alerts], language)
     with translation.override(language):
@@ -53,7 +59,14 @@ def _send(email: str, alerts: list, template: str, subject: str, context: dict, 
         text = render_to_string(f"alerts/email/{template}.txt", context)
         html = render_to_string(f"alerts/email/{template}.html", context)
         subject = one_line(str(subject), max_length=150)
-    return send_email([email], subject, text, html, headers=_headers(links), purpose=purpose)
+    return {
+        "to": [email],
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "headers": _headers(links),
+        "purpose": purpose,
+    }
 
 
 def send_confirmation(alert) -> None:
@@ -87,8 +100,9 @@ def send_notice(email: str, alerts: list, reason: str, language: str) -> None:
     )
 
 
-def send_digest(email: str, sections: list[tuple], language: str):
-    """One digest: `sections` is [(alert, [listing, ...]), ...] for one address and frequency."""
+def render_digest(email: str, sections: list[tuple], language: str) -> dict:
+    """One digest, for `brorebro.mail.send_emails`: `sections` is [(alert, [listing, ...]), ...]
+    for one address, frequency and language."""
     alerts = [alert for alert, _listings in sections]
     count = sum(len(listings) for _alert, listings in sections)
     with translation.override(language):
@@ -105,4 +119,4 @@ def send_digest(email: str, sections: list[tuple], language: str):
             "%(count)d new matches for your saved searches – Business Region Örebro",
             count,
         ) % {"count": count}
-    return _send(email, alerts, "digest", subject, {"items": items, "count": count}, "alert-digest")
+    return _render(email, alerts, "digest", subject, {"items": items, "count": count}, "alert-digest")

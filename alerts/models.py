@@ -124,7 +124,12 @@ class SavedSearch(models.Model):
         cache = self.__dict__.setdefault("_described", {})
         language = get_language()
         if language not in cache:
-            cache[language] = self.search.describe(self.query)
+            # The digests give the alerts they render the FilterSet they matched with (`filterset`).
+            filterset = getattr(self, "filterset", None)
+            if filterset is not None:
+                cache[language] = self.search.describe_filterset(filterset)
+            else:
+                cache[language] = self.search.describe(self.query)
         return cache[language]
 
     def confirm(self, now=None) -> None:

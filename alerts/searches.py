@@ -39,8 +39,13 @@ class Search:
     def visible(self):
         return self.model.objects.visible().select_related("municipality").defer("municipality__boundary")
 
-    def filterset(self, query: QueryDict, queryset=None) -> SearchFilterSet:
-        return self.filterset_class(query, queryset=self.visible() if queryset is None else queryset)
+    def filterset(self, query: QueryDict, queryset=None, municipality_choices=None) -> SearchFilterSet:
+        """The search's FilterSet; `municipality_choices` saves the choices' query when many are built."""
+        return self.filterset_class(
+            query,
+            queryset=self.visible() if queryset is None else queryset,
+            municipality_choices=municipality_choices,
+        )
 
     def clean_query(self, query: QueryDict) -> tuple[str | None, SearchFilterSet]:
         """The query string to save (only the search's own parameters, in a fixed order), or
@@ -55,11 +60,17 @@ class Search:
                 kept.setlist(name, values)
         return kept.urlencode(), filterset
 
-    def describe(self, query: str) -> list[tuple[str, str]]:
+    def describe(self, query: str, municipality_choices=None) -> list[tuple[str, str]]:
         """(label, value) for each filter the saved query sets, as the person chose them."""
-        filterset = self.filterset(QueryDict(query))
+        return self.describe_filterset(
+            self.filterset(QueryDict(query), municipality_choices=municipality_choices)
+        )
+
+    def describe_filterset(self, filterset: SearchFilterSet) -> list[tuple[str, str]]:
+        """`describe` for a FilterSet already built from the saved query (the digests reuse theirs)."""
         if not filterset.is_valid():
             return []
+        query = filterset.data.urlencode()
         described = []
         for name, field in filterset.form.fields.items():
             value = filterset.form.cleaned_data.get(name)

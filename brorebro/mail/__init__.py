@@ -45,3 +45,32 @@ def send_email(
         )
         deliver_email.enqueue(message.pk)
     return message
+
+
+def send_emails(messages: Iterable[Mapping]) -> list:
+    """Queue many messages at once: one insert for them all and one delivery task.
+
+    Each mapping has the arguments of `send_email` (`to`, `subject`, `text`, and optionally
+    `html`, `headers`, `purpose`). Returns the `OutgoingEmail`s in the same order. Each
+    message is still delivered, retried and reported on its own.
+    """
+    from brorebro.mail.models import OutgoingEmail
+    from brorebro.mail.tasks import deliver_emails
+
+    rows = [
+        OutgoingEmail(
+            recipients=sorted(set(message["to"])),
+            subject=message["subject"],
+            text=message["text"],
+            html=message.get("html", ""),
+            headers=dict(message.get("headers") or {}),
+            purpose=message.get("purpose", ""),
+        )
+        for message in messages
+    ]
+    if not rows:
+        return []
+    with transaction.atomic():
+        rows = OutgoingEmail.objects.bulk_create(rows)
+        deliver_emails.enqueue([row.pk for row in rows])
+    return rows

@@ -37,6 +37,16 @@ def deliver_email(message_id: int) -> str:
         return "sent"
 
 
+@task()
+def deliver_emails(message_ids: list[int]) -> dict[str, int]:
+    """Send many queued messages (queued together by `send_emails`), each as `deliver_email` does."""
+    outcomes: dict[str, int] = {}
+    for message_id in message_ids:
+        outcome = deliver_email.call(message_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
 def _failed(message: OutgoingEmail, error: Exception) -> str:
     message.attempts += 1
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
