@@ -164,8 +164,9 @@ def _forms(word: str) -> Iterator[str]:
         yield f"{syncope.group(1)}e{syncope.group(2)}"
 
 
-def word_condition(word: str, field: str = "search_text") -> Q:
-    """The condition for one folded query word (see the module docstring)."""
+def word_patterns(word: str) -> list[str]:
+    """The LIKE patterns (without the % around them) of which one must occur in
+    `search_text` for the folded query word `word` to match (see the module docstring)."""
     patterns: dict[str, None] = {}
     for form in _forms(word):
         form_stem = stem(form)
@@ -176,10 +177,18 @@ def word_condition(word: str, field: str = "search_text") -> Q:
             patterns.setdefault(f" {form}")
     # A pattern that a prefix pattern already covers (" butik " by " butik") is left out.
     prefixes = [pattern for pattern in patterns if not pattern.endswith(" ")]
+    return [
+        pattern
+        for pattern in patterns
+        if not any(pattern.startswith(prefix) and pattern != prefix for prefix in prefixes)
+    ]
+
+
+def word_condition(word: str, field: str = "search_text") -> Q:
+    """The condition for one folded query word: `field` contains one of its patterns."""
     condition = Q()
-    for pattern in patterns:
-        if not any(pattern.startswith(prefix) and pattern != prefix for prefix in prefixes):
-            condition |= Q(**{f"{field}__contains": pattern})
+    for pattern in word_patterns(word):
+        condition |= Q(**{f"{field}__contains": pattern})
     return condition
 
 
