@@ -21,7 +21,7 @@ def static_map(result, limit: int = 20) -> str:
     if view_box is None:
         return ""
     width = float(view_box.split()[2])
-    radius = width / 90
+    radius = width / 40  # a dot a reader can see on A4, numbered like the list
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" class="static-map" role="img">',
     ]
