@@ -725,27 +725,32 @@ def start_page(request) -> dict:
         hiding.append((model_admin, soon, "hiding"))
         stale.append((model_admin, queryset.needs_confirmation().exclude(pk__in=soon.values("pk")), "stale"))
     days = settings.LISTING_HIDE_AFTER_DAYS
-    panels = [
-        _listing_panel(
-            request,
-            "hiding",
-            hiding_label(),
-            _("No listing is about to leave the search."),
-            hiding,
-        ),
-        _listing_panel(
-            request,
-            "stale",
-            ngettext(
-                "Needs confirmation (hidden after %(days)d day without one)",
-                "Needs confirmation (hidden after %(days)d days without one)",
-                days,
-            )
-            % {"days": days},
-            _("Every listing has been confirmed recently."),
-            stale,
-        ),
-    ]
+    # Without a listing admin to use (no permission), there are no listing panels at all.
+    panels = (
+        []
+        if not listing_admins
+        else [
+            _listing_panel(
+                request,
+                "hiding",
+                hiding_label(),
+                _("No listing is about to leave the search."),
+                hiding,
+            ),
+            _listing_panel(
+                request,
+                "stale",
+                ngettext(
+                    "Needs confirmation (hidden after %(days)d day without one)",
+                    "Needs confirmation (hidden after %(days)d days without one)",
+                    days,
+                )
+                % {"days": days},
+                _("Every listing has been confirmed recently."),
+                stale,
+            ),
+        ]
+    )
     inquiries = None
     inquiry_admin = site._registry.get(Inquiry)
     if inquiry_admin is not None and inquiry_admin.has_view_or_change_permission(request):

@@ -157,7 +157,9 @@ def test_mark_answered_in_one_click(client, laxa, laxa_officer, start):
     new = inquiry(laxa, "Ny kund")
     start(laxa_officer)
 
-    response = client.post(f"/admin/brorebro/inquiry/{new.pk}/answered/", HTTP_REFERER="http://testserver/admin/")
+    response = client.post(
+        f"/admin/brorebro/inquiry/{new.pk}/answered/", HTTP_REFERER="http://testserver/admin/"
+    )
 
     assert response.status_code == 302 and response.url == "http://testserver/admin/"
     new.refresh_from_db()
@@ -172,7 +174,9 @@ def test_mark_answered_needs_post_and_the_officers_own_inquiry(client, laxa, ore
     assert client.get(f"/admin/brorebro/inquiry/{mine.pk}/answered/").status_code == 405
     assert client.post(f"/admin/brorebro/inquiry/{theirs.pk}/answered/").status_code == 404
     # An address elsewhere in Referer is not followed.
-    response = client.post(f"/admin/brorebro/inquiry/{mine.pk}/answered/", HTTP_REFERER="https://evil.example/")
+    response = client.post(
+        f"/admin/brorebro/inquiry/{mine.pk}/answered/", HTTP_REFERER="https://evil.example/"
+    )
     assert response.url == "/admin/brorebro/inquiry/"
     theirs.refresh_from_db()
     assert theirs.status == Inquiry.Status.NEW
@@ -225,3 +229,16 @@ def test_new_establishment_requests_of_the_officers_municipalities(start, laxa, 
     assert "Örebro Verkstad AB" not in cases and "Pågående AB" not in cases
     assert f'href="/admin/establishment/establishmentrequest/{mine.pk}/change/"' in cases
     assert "Nya etableringsförfrågningar (2)" in cases
+
+
+def test_staff_without_municipalities_or_permissions_gets_an_empty_start_page(start, laxa):
+    from tests.factories import UserFactory
+
+    listing(laxa, "Nästan dold lokal", 170)
+    inquiry(laxa, "Laxå-kund")
+
+    html = start(UserFactory(username="staff_only", is_staff=True))
+
+    assert '<h2 id="start-heading">' in html and "Att göra" in html
+    assert 'id="start-hiding"' not in html and 'id="start-inquiries"' not in html
+    assert "Nästan dold lokal" not in html and "Laxå-kund" not in html
