@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django import template
+from django import forms, template
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from brorebro.sections import Section, all_sections
 
@@ -109,3 +110,69 @@ def query_with(context, **changes) -> str:
 def sections() -> list[Section]:
     """The portal's sections in their order, for the main navigation."""
     return all_sections()
+
+
+# How a search is asked for, not what it asks for: no chip (sort sits beside the results).
+NOT_FILTERS = frozenset({"sort", "page", "partial", "zoom", "view", "lang", "from"})
+
+
+def _choice_labels(field: forms.Field) -> dict[str, str]:
+    choices = getattr(field, "choices", None) or []
+    labels = {}
+    for value, label in choices:
+        if isinstance(label, list | tuple):  # an option group
+            labels.update({str(v): str(lbl) for v, lbl in label})
+        else:
+            labels[str(value)] = str(label)
+    return labels
+
+
+@register.inclusion_tag("includes/filter_chips.html", takes_context=True)
+def filter_chips(context, form: forms.Form) -> dict:
+    """The search's active filters as chips, each a link to the same search without it.
+
+    One chip per value of a multiple choice (each municipality, each type), one per
+    other filled-in field; the map area is named, not shown as coordinates. Read from the
+    query string and the form's own fields and choices, so every search page gets the
+    same chips without knowing its filters.
+    """
+    request = context["request"]
+    params = request.GET
+    chips = []
+    for name, field in form.fields.items():
+        if name in NOT_FILTERS:
+            continue
+        values = [value for value in params.getlist(name) if value.strip()]
+        if not values:
+            continue
+        labels = _choice_labels(field)
+        for value in dict.fromkeys(values):
+            remaining = params.copy()
+            for key in ("page", "partial"):
+                remaining.pop(key, None)
+            remaining.setlist(name, [v for v in values if v != value])
+            if isinstance(field, forms.BooleanField) or isinstance(field.widget, forms.CheckboxInput):
+                text = str(field.label)
+            elif name == "bbox":
+                text = _("Map area: the part of the map you chose")
+            else:
+                text = f"{field.label}: {labels.get(value, value.strip())}"
+            encoded = remaining.urlencode()
+            chips.append({"text": text, "url": f"?{encoded}" if encoded else request.path})
+    clear = params.copy()
+    for name in list(clear):
+        if name not in NOT_FILTERS or name in ("page", "partial"):
+            clear.pop(name)
+    encoded = clear.urlencode()
+    return {"chips": chips, "clear_url": f"?{encoded}" if encoded else request.path}
+
+
+@register.simple_tag
+def widget_in_form(bound_field: forms.BoundField, form_id: str) -> str:
+    """A field's widget that belongs to the form `form_id` while it stands outside it
+    (the sort control beside the results), with the usual id and error description."""
+    attrs = {"form": form_id}
+    if bound_field.errors:
+        attrs["aria-describedby"] = f"{bound_field.auto_id}_error"
+        attrs["aria-invalid"] = "true"
+    return bound_field.as_widget(attrs=attrs)

@@ -19,7 +19,6 @@
   var data = element.dataset;
   var kinds = JSON.parse(data.kinds || "{}");
   var POINTS_FROM_ZOOM = 12;
-  var small = window.matchMedia("(max-width: 63.99em)");
   var map = BrMap.create(element);
   var layer = L.featureGroup().addTo(map);
   var query = (data.query || "?").replace(/^\?/, "");
@@ -170,8 +169,8 @@
           data.valid = "1";
           fitted = false;
           load(true);
-          var count = document.getElementById("result-count");
-          if (small.matches && count) { count.setAttribute("tabindex", "-1"); count.focus(); }
+          if (window.BrShortlist) { BrShortlist.refresh(); }
+          if (window.BrSite) { BrSite.remember(next ? "?" + next : ""); BrSite.showResults(); }
         })
         .catch(function () { window.location.assign(pageUrl); });
     });

@@ -64,6 +64,18 @@ def _inquiry_errors(list_url: str, pattern: str):
     return visit
 
 
+def _compare_first_listings(page, lang):
+    """The comparison page with the first two premises and the first land plot."""
+    from django.apps import apps
+
+    premises = apps.get_model("premises", "Premises").objects.visible().order_by("pk")[:2]
+    plot = apps.get_model("land", "LandPlot").objects.visible().order_by("pk").first()
+    ids = ",".join(str(p.pk) for p in premises)
+    response = page.goto(f"/{lang}/compare/?premises={ids}&land={plot.pk}")
+    assert response.status == 200, f"the comparison answered {response.status}"
+    assert page.locator("#compare-table").count() == 1
+
+
 # One test per area (the demo data is loaded once per test), every page in both languages.
 # area -> (apps whose demo data it needs, [(page name, visit(page, lang))])
 AREAS = {
@@ -74,12 +86,15 @@ AREAS = {
             ("privacy", _go("/{lang}/privacy/")),
             ("accessibility statement", _go("/{lang}/accessibility/")),
             ("page not found", _go("/{lang}/no-such-page/", 404)),
+            ("comparison, empty", _go("/{lang}/compare/")),
+            ("comparison", _compare_first_listings),
         ],
     ),
     "premises": (
         ("premises",),
         [
             ("search", _go("/{lang}/premises/")),
+            ("search with filter chips", _go("/{lang}/premises/?kind=office&kind=warehouse&municipality=1880&bbox=14.5,58.8,15.8,59.6&sort=area_desc")),
             ("search with invalid input", _go("/{lang}/premises/?area_min=-5&area_max=many&near=north")),
             ("detail", _go_first("/{lang}/premises/", r"^/{lang}/premises/\d+/$")),
             ("inquiry with errors", _inquiry_errors("/{lang}/premises/", r"^/{lang}/premises/\d+/$")),
@@ -89,6 +104,7 @@ AREAS = {
         ("land",),
         [
             ("search", _go("/{lang}/land/")),
+            ("search with filter chips", _go("/{lang}/land/?purpose=industry&rail=on&municipality=1880")),
             ("search with invalid input", _go("/{lang}/land/?area_min_ha=-1&within_km=far&bbox=1,2")),
             ("detail", _go_first("/{lang}/land/", r"^/{lang}/land/\d+/$")),
             ("inquiry with errors", _inquiry_errors("/{lang}/land/", r"^/{lang}/land/\d+/$")),
