@@ -13,6 +13,8 @@ from django.utils import timezone
 from establishment import notify
 from establishment.matching import MatchResult, match, matching_pks
 from establishment.models import EstablishmentRequest, KnownMatch, Recruitment
+from land.models import LandPlot
+from premises.models import Premises
 
 
 @transaction.atomic
@@ -47,22 +49,33 @@ def open_case(case: EstablishmentRequest) -> MatchResult:
     return result
 
 
-def record_new_matches(kind: str, listing) -> list[EstablishmentRequest]:
-    """After `listing` (premises or land) was published or changed: the open cases it now matches.
+def record_new_matches(kind: str, pks: list[int]) -> list[EstablishmentRequest]:
+    """After listings (premises or land, by pk) were published or changed: the open cases they now match.
 
-    Each such case gets a new `KnownMatch` (shown to the officers as new), its municipality
-    among the concerned ones, and, if the company asked for it, an e-mail. A listing that
-    already matched a case is not new to it.
+    Each such case gets a new `KnownMatch` per listing (shown to the officers as new), the
+    listing's municipality among the concerned ones, and, if the company asked for it, an
+    e-mail. A listing that already matched a case is not new to it. A fixed number of queries
+    per open case, whatever the number of listings.
     """
-    field = "premises" if kind == "premises" else "land_plot"
-    known = set(KnownMatch.objects.filter(**{field: listing}).values_list("case_id", flat=True))
-    cases = []
-    for case in EstablishmentRequest.objects.open().exclude(pk__in=known).prefetch_related("municipalities"):
-        if not matching_pks(case, kind, [listing.pk]):
+    model, field = (Premises, "premises") if kind == "premises" else (LandPlot, "land_plot")
+    known = set(KnownMatch.objects.filter(**{f"{field}__in": pks}).values_list("case_id", f"{field}_id"))
+    listings = None
+    touched = []
+    for case in EstablishmentRequest.objects.open().prefetch_related("municipalities"):
+        new = [pk for pk in matching_pks(case, kind, pks) if (case.pk, pk) not in known]
+        if not new:
             continue
-        KnownMatch.objects.create(case=case, is_new=True, first_seen_at=timezone.now(), **{field: listing})
-        case.concerned_municipalities.add(listing.municipality_id)
+        if listings is None:
+            listings = (
+                model.objects.select_related("municipality").defer("municipality__boundary").in_bulk(pks)
+            )
+        found = [listings[pk] for pk in new]
+        KnownMatch.objects.bulk_create(
+            KnownMatch(case=case, is_new=True, first_seen_at=timezone.now(), **{field: listing})
+            for listing in found
+        )
+        case.concerned_municipalities.add(*{listing.municipality_id for listing in found})
         if case.notify_new_matches:
-            notify.new_match(case, listing, notify.site_url())
-        cases.append(case)
-    return cases
+            notify.new_matches(case, found, notify.site_url())  # one e-mail for them all
+        touched.append(case)
+    return touched

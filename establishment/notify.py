@@ -60,13 +60,13 @@ def proposal_published(case, base_url: str) -> None:
         )
 
 
-def new_match(case, listing, base_url: str) -> None:
+def new_matches(case, listings: list, base_url: str) -> None:
     with translation.override(case.language):
         _send(
             case.contact_email,
             translation.gettext("A new match for your establishment request"),
             "establishment/email_new_match.txt",
-            {"case": case, "listing": listing, "url": _url(case, base_url)},
+            {"case": case, "listings": listings, "url": _url(case, base_url)},
             "establishment-new-match",
         )
 

@@ -1,10 +1,14 @@
-"""New matches: a listing published or changed is checked against the open cases after the commit.
+"""New matches: listings published or changed are checked against the open cases after the commit.
 
-After the commit, so that the check sees the listing as saved, and a rolled-back change
-notices nothing. Only listings the public can see can match (`visible()` in the matching).
+After the commit, so that the check sees the listings as saved, and a rolled-back change
+notices nothing. The listings saved in one transaction (an import of a thousand plots, say)
+are checked together, in one pass over the open cases. Only listings the public can see
+can match (`visible()` in the matching).
 """
 
 from __future__ import annotations
+
+import threading
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -13,17 +17,31 @@ from django.dispatch import receiver
 from land.models import LandPlot
 from premises.models import Premises
 
+_local = threading.local()
+
+
+def _pending() -> dict[str, set[int]]:
+    if getattr(_local, "pending", None) is None:
+        _local.pending = {"premises": set(), "land": set()}
+    return _local.pending
+
 
 def _check_later(kind: str, instance) -> None:
     if instance.status != "published":
         return
+    _pending()[kind].add(instance.pk)
+    # One callback per save, but the first to run takes every pending listing and the
+    # others find nothing left: so a transaction's listings are checked in one pass.
+    transaction.on_commit(_flush)
 
-    def check():
-        from establishment.cases import record_new_matches
 
-        record_new_matches(kind, instance)
+def _flush() -> None:
+    pending, _local.pending = _pending(), None
+    from establishment.cases import record_new_matches
 
-    transaction.on_commit(check)
+    for kind, pks in pending.items():
+        if pks:
+            record_new_matches(kind, sorted(pks))
 
 
 @receiver(post_save, sender=Premises, dispatch_uid="establishment-premises-new-match")

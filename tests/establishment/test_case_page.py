@@ -100,11 +100,11 @@ def test_a_newly_published_listing_is_a_new_match_and_the_company_is_told(
 
 def test_a_listing_that_does_not_match_or_a_closed_case_is_not_a_new_match(case, premises_factory, laxa):
     office = premises_factory(municipality=laxa, title="Kontor", kind=Kind.OFFICE)
-    assert record_new_matches("premises", office) == []
+    assert record_new_matches("premises", [office.pk]) == []
     case.status = CaseStatus.WITHDRAWN
     case.save()
     fits = warehouse(premises_factory, laxa, "Passar")
-    assert record_new_matches("premises", fits) == []
+    assert record_new_matches("premises", [fits.pk]) == []
 
 
 def test_a_new_match_in_another_municipality_lets_its_officers_see_the_case(
@@ -112,7 +112,7 @@ def test_a_new_match_in_another_municipality_lets_its_officers_see_the_case(
 ):
     case = request_factory(wants="premises", premises_kinds=[Kind.WAREHOUSE], concerned=[laxa])
     listing = warehouse(premises_factory, orebro, "Örebrolager")
-    assert record_new_matches("premises", listing) == [case]
+    assert record_new_matches("premises", [listing.pk]) == [case]
     assert set(case.concerned_municipalities.all()) == {laxa, orebro}
 
 
@@ -156,3 +156,19 @@ def test_an_empty_area_range_and_budget_still_match(request_factory, premises_fa
     case = request_factory(wants="either", land_area_min_ha=Decimal("0.5"))
     warehouse(premises_factory, laxa, "Vad som helst")
     assert [c.title for c in match(case).matches] == ["Vad som helst"]
+
+
+def test_listings_saved_in_one_transaction_are_checked_together(
+    case, premises_factory, laxa, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    case.notify_new_matches = True
+    case.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            for n in range(3):
+                warehouse(premises_factory, laxa, f"Importerat lager {n}")
+    assert KnownMatch.objects.filter(case=case, is_new=True).count() == 3
+    assert len(mail.outbox) == 1
+    assert all(f"Importerat lager {n}" in mail.outbox[0].body for n in range(3))
