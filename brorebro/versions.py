@@ -179,11 +179,8 @@ def pinned() -> Iterator[None]:
         _pinned.reset(token)
 
 
-def current(kinds: Iterable[str]) -> str:
-    """A token naming the present state of `kinds`: their versions and the time slot.
-
-    One small query, or none inside `pinned()`. A kind never written has version 0.
-    """
+def stamp(kinds: Iterable[str]) -> str:
+    """The versions of `kinds` alone, without the time slot: for data derived from writes only."""
     wanted = sorted(set(kinds))
     unknown = set(wanted) - set(KINDS)
     if unknown:
@@ -191,5 +188,13 @@ def current(kinds: Iterable[str]) -> str:
     found = _pinned.get()
     if found is None:
         found = _read()
+    return ".".join(str(found.get(kind, 0)) for kind in wanted)
+
+
+def current(kinds: Iterable[str]) -> str:
+    """A token naming the present state of `kinds`: their versions and the time slot.
+
+    One small query, or none inside `pinned()`. A kind never written has version 0.
+    """
     slot = int(time.time()) // TIME_SLOT_SECONDS
-    return ".".join(str(found.get(kind, 0)) for kind in wanted) + f".{slot}"
+    return f"{stamp(kinds)}.{slot}"

@@ -13,7 +13,8 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from surveys.models import PublishedResult
-from surveys.nki import REGION, SURVEY_SOURCE, TOTAL, compute, grade
+from surveys.nki import REGION, SURVEY_SOURCE, TOTAL, grade
+from surveys.nki import results as nki_results
 from surveys.trends import decimal1, decimal_from_tenths
 
 COLUMNS = ["year", "area_code", "authority_area", "nki", "n", "ci_low", "ci_high", "grade", "source"]
@@ -55,9 +56,9 @@ def export_rows(
     """
     wanted = set(area_codes)
     # Municipalities' rows need only their own responses (and the region's, which
-    # compute() always includes); "region" or an official code needs no municipality.
+    # the results always include); "region" or an official code needs no municipality.
     codes = None if not wanted else sorted(wanted - {REGION})
-    results = compute(years=[year] if year else None, codes=codes)
+    results = nki_results(years=[year] if year else None, codes=codes)
     order = {a.slug: a.order for a in results.areas}
     # One sort at the end. Its key ends in a tie-breaker that gives the order the
     # export has always had: survey units before official figures with an equal key,

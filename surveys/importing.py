@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +29,7 @@ from brorebro.importing import (
     read_path,
 )
 from brorebro.models import sees_everything
+from surveys import nki
 from surveys.models import (
     ANSWER_FIELDS,
     AuthorityArea,
@@ -127,6 +129,9 @@ class ResponseImporter(Importer):
             fields = {name: value for name, value in item.items() if name != "year"}
             responses.append(Response(round=survey_round, **fields))
         Response.objects.bulk_create(responses, batch_size=self.batch_size)
+        # The stored NKI units are recomputed once the import is committed, so the pages
+        # and the export read finished numbers (results() would also do it on first use).
+        transaction.on_commit(nki.store)
         return [CREATED] * len(items)
 
     def describe(self, item: dict[str, Any]) -> str:

@@ -397,3 +397,50 @@ class KoladaKpiMapping(models.Model):
         return str(_("all years"))
 
     years_label.fget.short_description = _("survey years")
+
+
+# --- stored results ---------------------------------------------------------------------------
+class NkiSnapshot(models.Model):
+    """Which state of the data the stored unit results (`NkiStoredUnits`) were computed from.
+
+    One row. `stamp` is the data version of surveys and municipalities
+    (`brorebro.versions.stamp`) read before the computation; the stored results are
+    used only while it is still the current one. Derived data: writing it does not
+    move the survey data version.
+    """
+
+    data_version_exempt = True
+
+    stamp = models.CharField(max_length=100, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stored NKI results")
+        verbose_name_plural = _("stored NKI results")
+
+    def __str__(self) -> str:
+        return self.stamp
+
+
+class NkiStoredUnits(models.Model):
+    """The finished units of one round and one municipality (or the region), as `surveys.nki.compute()` made them.
+
+    `nki`: [area slug, n, S1, S2, responses, withheld] per area (and "total");
+    `factors`: [area slug, factor slug, n, S1, S2, responses, withheld]. Every value,
+    interval and grade follows from these exactly (`surveys.nki.Estimate.from_totals`).
+    """
+
+    data_version_exempt = True
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="stored_units")
+    code = models.CharField(max_length=10)  # a municipality code, or "region"
+    nki = models.JSONField(default=list)
+    factors = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey_round", "code"], name="nki_stored_round_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_round} {self.code}"

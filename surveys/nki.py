@@ -51,11 +51,21 @@ from fractions import Fraction
 from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from brorebro import versions
 from brorebro.models import Municipality
-from surveys.models import FACTOR_FIELDS, AuthorityArea, Response, ServiceFactor, SurveyRound
+from surveys.models import (
+    FACTOR_FIELDS,
+    AuthorityArea,
+    NkiSnapshot,
+    NkiStoredUnits,
+    Response,
+    ServiceFactor,
+    SurveyRound,
+)
 
 REGION = "region"
 TOTAL = "total"
@@ -473,6 +483,35 @@ class NkiResults:
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self._nki.values())
 
+    # The one place where unit sums become estimates, for compute() and for stored results.
+    def _add_nki(self, survey_round, code, slug, n, s1, s2, count, withheld, areas_by_slug) -> None:
+        estimate = Estimate.from_totals(
+            n,
+            s1,
+            s2,
+            count,
+            offset=3,
+            scale=nki_scale(survey_round.scale_max),
+            min_n_display=survey_round.min_n_display,
+        )
+        estimate.withheld = withheld
+        self._nki[(survey_round.year, code, slug)] = UnitResult(
+            survey_round.year, code, areas_by_slug.get(slug), estimate
+        )
+
+    def _add_factor(self, survey_round, code, slug, name, n, s1, s2, count, withheld) -> None:
+        estimate = Estimate.from_totals(
+            n,
+            s1,
+            s2,
+            count,
+            offset=1,
+            scale=factor_scale(survey_round.scale_max),
+            min_n_display=survey_round.min_n_display,
+        )
+        estimate.withheld = withheld
+        self._factor[(survey_round.year, code, slug, name)] = estimate
+
 
 def compute(
     years: Iterable[int] | None = None, factors: bool = False, codes: Iterable[str] | None = None
@@ -593,35 +632,128 @@ def compute(
 
     areas_by_slug = {a.slug: a for a in areas}
     for (round_id, code, slug), (n, s1, s2, count) in nki_sums.items():
-        if not shown(code):
-            continue
-        survey_round = per_round[round_id]
-        estimate = Estimate.from_totals(
-            n,
-            s1,
-            s2,
-            count,
-            offset=3,
-            scale=nki_scale(survey_round.scale_max),
-            min_n_display=survey_round.min_n_display,
-        )
-        estimate.withheld = (round_id, code, slug, None) in withheld
-        results._nki[(survey_round.year, code, slug)] = UnitResult(
-            survey_round.year, code, areas_by_slug.get(slug), estimate
-        )
+        if shown(code):
+            withheld_here = (round_id, code, slug, None) in withheld
+            results._add_nki(per_round[round_id], code, slug, n, s1, s2, count, withheld_here, areas_by_slug)
     for (round_id, code, slug, name), (n, s1, s2, count) in factor_sums.items():
-        if not shown(code):
-            continue
-        survey_round = per_round[round_id]
-        estimate = Estimate.from_totals(
-            n,
-            s1,
-            s2,
-            count,
-            offset=1,
-            scale=factor_scale(survey_round.scale_max),
-            min_n_display=survey_round.min_n_display,
-        )
-        estimate.withheld = (round_id, code, slug, name) in withheld
-        results._factor[(survey_round.year, code, slug, name)] = estimate
+        if shown(code):
+            withheld_here = (round_id, code, slug, name) in withheld
+            results._add_factor(per_round[round_id], code, slug, name, n, s1, s2, count, withheld_here)
     return results
+
+
+# --- stored results ----------------------------------------------------------------------------
+# compute() over every response is the expensive part of the NKI pages and the export:
+# one grouped query over all responses and the complementary suppression of every
+# round. Its output changes only when survey data (or municipalities) change, so it
+# is computed once for all rounds, units and factors and stored (NkiStoredUnits);
+# `results()` reads the stored units while the data version they were computed from
+# is still current, and recomputes them first otherwise. The numbers are exactly
+# compute()'s: each unit's estimate is stored as its exact integer parts.
+_STAMP_KINDS = ("surveys", "municipalities")
+
+
+def _estimate_row(estimate: Estimate) -> list:
+    mean, variance = estimate._mean, estimate._variance
+    return [
+        estimate.n,
+        estimate.responses,
+        *(mean or (None, None)),
+        *(variance or (None, None)),
+        estimate.withheld,
+    ]
+
+
+def _estimate_from_row(row: list, min_n_display: int) -> Estimate:
+    n, responses, mean_num, mean_den, var_num, var_den, withheld = row
+    estimate = Estimate(
+        n,
+        responses,
+        min_n_display,
+        None if mean_den is None else (mean_num, mean_den),
+        None if var_den is None else (var_num, var_den),
+    )
+    estimate.withheld = withheld
+    return estimate
+
+
+def store(stamp: str | None = None) -> bool:
+    """Compute every round's units (NKI and factors) and store them; False if already current.
+
+    Run after an import (and by `manage.py store_nki`); `results()` also runs it when
+    the stored units are out of date. `stamp`: the data version read *before*
+    computing, so that results stored from newer data than their stamp are merely
+    recomputed once more, never kept as current when they are older.
+    """
+    stamp = stamp or versions.stamp(_STAMP_KINDS)
+    NkiSnapshot.objects.get_or_create(pk=1)
+    with transaction.atomic():
+        # One computation at a time: the others wait here, then find it done.
+        snapshot = NkiSnapshot.objects.select_for_update().get(pk=1)
+        if snapshot.stamp == stamp:
+            return False
+        full = compute(factors=True)
+        by_unit: dict[tuple[int, str], NkiStoredUnits] = {}
+        round_ids = {r.year: r.pk for r in full.rounds}
+
+        def row_for(year: int, code: str) -> NkiStoredUnits:
+            key = (round_ids[year], code)
+            if key not in by_unit:
+                by_unit[key] = NkiStoredUnits(survey_round_id=key[0], code=code, nki=[], factors=[])
+            return by_unit[key]
+
+        for unit in full:
+            row_for(unit.year, unit.area_code).nki.append([unit.area_slug, *_estimate_row(unit.estimate)])
+        for (year, code, slug, name), estimate in full._factor.items():
+            row_for(year, code).factors.append([slug, name, *_estimate_row(estimate)])
+        NkiStoredUnits.objects.all().delete()
+        NkiStoredUnits.objects.bulk_create(by_unit.values(), batch_size=500)
+        snapshot.stamp, snapshot.computed_at = stamp, timezone.now()
+        snapshot.save(update_fields=["stamp", "computed_at"])
+    return True
+
+
+def results(
+    years: Iterable[int] | None = None, factors: bool = False, codes: Iterable[str] | None = None
+) -> NkiResults:
+    """What `compute(years, factors, codes)` returns, read from the stored units.
+
+    The stored units are recomputed first when survey data or municipalities have
+    changed since they were stored. A fixed number of queries: the data version
+    (none inside a cached public view, which has read it already), the snapshot's
+    stamp, rounds with their counted areas, areas, municipalities, (factors,) and the
+    stored units of the rounds and units asked for.
+    """
+    stamp = versions.stamp(_STAMP_KINDS)
+    if not NkiSnapshot.objects.filter(pk=1, stamp=stamp).exists():
+        store(stamp)
+    rounds = SurveyRound.objects.prefetch_related("counted_areas")
+    if years is not None:
+        rounds = rounds.filter(year__in=list(years))
+    round_list = list(rounds)
+    areas = list(AuthorityArea.objects.all())
+    municipalities = list(Municipality.objects.defer("boundary"))
+    factor_list = list(ServiceFactor.objects.filter(slug__in=FACTOR_FIELDS)) if factors else []
+    found = NkiResults(round_list, areas, municipalities, factor_list)
+    if not round_list:
+        return found
+    stored = NkiStoredUnits.objects.filter(survey_round__in=round_list)
+    if codes is not None:
+        stored = stored.filter(code__in=[REGION, *codes])
+    if not factors:
+        stored = stored.defer("factors")
+    per_round = {r.pk: r for r in round_list}
+    areas_by_slug = {a.slug: a for a in areas}
+    wanted_factors = {f.slug for f in factor_list}
+    for row in stored:
+        survey_round = per_round[row.survey_round_id]
+        year, min_n = survey_round.year, survey_round.min_n_display
+        for slug, *parts in row.nki:
+            found._nki[(year, row.code, slug)] = UnitResult(
+                year, row.code, areas_by_slug.get(slug), _estimate_from_row(parts, min_n)
+            )
+        if factors:
+            for slug, name, *parts in row.factors:
+                if name in wanted_factors:
+                    found._factor[(year, row.code, slug, name)] = _estimate_from_row(parts, min_n)
+    return found

@@ -189,7 +189,7 @@ def latest_region_figures() -> list[tuple[str, str]]:
         return []
     first, last = rounds[0], rounds[-1]
     # Only the region is shown: read member municipalities' responses only.
-    results = nki.compute(years={first, last}, codes=())
+    results = nki.results(years={first, last}, codes=())
     now, then = results.get(last, REGION, TOTAL), results.get(first, REGION, TOTAL)
     latest = point_from_estimate(last, now.estimate if now else None)
     if latest.value is None:

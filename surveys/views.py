@@ -16,7 +16,8 @@ from brorebro.models import Municipality
 from surveys.charts import LineChart
 from surveys.export import COLUMNS, NAME_COLUMNS, export_rows
 from surveys.forms import ExportFilterForm, TrendFilterForm
-from surveys.nki import PROTECTION, compute
+from surveys.nki import PROTECTION
+from surveys.nki import results as nki_results
 from surveys.trends import (
     SMALL_N,
     area_table,
@@ -52,7 +53,7 @@ def index(request):
     form = TrendFilterForm(request.GET or None)
     area_slug, codes = form.filters()
     # The page shows the region and the chosen municipalities only.
-    results = compute(codes=codes)
+    results = nki_results(codes=codes)
     series = trend_series(results, area_slug, codes)
     years = [r.year for r in results.rounds]
     context = {
@@ -83,14 +84,14 @@ def municipality(request, code: str):
     form = TrendFilterForm(request.GET or None, with_municipalities=False)
     area_slug, _codes = form.filters()
     # This municipality and the region only.
-    results = compute(codes=[code])
+    results = nki_results(codes=[code])
     latest = latest_round_for(results, code)
     area_rows, factor_rows = [], []
     if latest is not None:
         area_rows = area_table(results, code, latest)
         # Factors only for the round shown: 18 more sums per unit are not worth it for the trend.
         factor_rows = factor_table(
-            compute(years=[latest.year], factors=True, codes=[code]), code, latest.year
+            nki_results(years=[latest.year], factors=True, codes=[code]), code, latest.year
         )
     years = [r.year for r in results.rounds]
     series = trend_series(results, area_slug, [code])
