@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 # Re-exported for the apps: the abstract listing base lives in its own module.
 from brorebro.listings import Listing, ListingQuerySet, ListingStatus  # noqa: F401
 from brorebro.spatial import SimplifyPreserveTopology, transformed
-from brorebro.validators import one_line
+from brorebro.textsearch import fold
+from brorebro.validators import one_line, validate_single_line
 
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code is four digits, e.g. 1880."))
 
@@ -265,3 +266,44 @@ class RateLimitHit(models.Model):
 
 # Registered with the app here; the model and its triggers live in their own module.
 from brorebro.versions import DataVersion  # noqa: E402, F401
+
+
+class Place(models.Model):
+    """A named place of the gazetteer (ortnamnsregister): a locality a search can be "near".
+
+    Loaded by `manage.py import_places` from SCB's open data "Tätorter" (README,
+    "Places by name"). `name_folded` is the name without accents and case
+    (`brorebro.textsearch.fold`), so that "Orebro" finds "Örebro" on both databases.
+    The search looks places up through `brorebro.places`, which adds municipalities,
+    the localities of the listings and the transport landmarks.
+    """
+
+    name = models.CharField(_("name"), max_length=120, validators=[validate_single_line])
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    code = models.CharField(
+        _("code"), max_length=20, blank=True, help_text=_("The source's own code, e.g. SCB's tätort code.")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="places"
+    )
+    location = models.PointField(_("location"), srid=settings.SRID)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "code"], condition=~Q(code=""), name="place_unique_source_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)[:120]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_folded"}
+        super().save(*args, **kwargs)

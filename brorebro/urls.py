@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from brorebro import compare, media, views
+from brorebro import compare, media, places, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("compare/", compare.compare, name="compare"),
+    path("places/suggest", places.suggest_view, name="place_suggest"),
     path("premises/", include("premises.urls")),
     path("land/", include("land.urls")),
     # Saved searches and the search feeds (/<lang>/premises/feed.atom, /<lang>/alerts/…).

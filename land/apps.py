@@ -14,12 +14,28 @@ def home_figures() -> list[tuple[str, str]]:
     ]
 
 
+def landmark_places():
+    """The transport landmarks, for "Near" (`brorebro.places`): "E20 Blacksta", "Örebro kombiterminal"."""
+    from brorebro.places import landmark
+    from brorebro.spatial import ST_X, ST_Y
+    from land.models import Landmark, LandmarkKind
+
+    labels = dict(LandmarkKind.choices)
+    rows = Landmark.objects.annotate(x=ST_X("location"), y=ST_Y("location")).values_list(
+        "name", "kind", "x", "y"
+    )
+    return [landmark(name, kind, labels[kind], x, y) for name, kind, x, y in rows]
+
+
 class LandConfig(AppConfig):
     name = "land"
     verbose_name = _("Zoned land")
 
     def ready(self):
+        from brorebro.places import register_source
         from brorebro.sections import Section, register
+
+        register_source(landmark_places)
 
         register(
             Section(

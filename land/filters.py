@@ -11,12 +11,21 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.contrib.gis.db.models.functions import Distance
+from django.db.models import F, FloatField
+from django.db.models.functions import Cast
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.search import BBoxFilter, MultipleChoiceFilter, MunicipalityFilter, SearchFilterSet
+from brorebro.places import PlaceFilter
+from brorebro.search import (
+    BBoxFilter,
+    MultipleChoiceFilter,
+    MunicipalityFilter,
+    RadiusFilter,
+    SearchFilterSet,
+)
 from brorebro.spatial import MAX_RADIUS_KM
 from land.models import LandmarkKind, LandPlot, PlanStatus, Purpose, Service
 
@@ -26,7 +35,7 @@ SORTS = {
     "area_asc": (_("Smallest first"), ["area_m2", "pk"]),
     "price_asc": (_("Lowest price first"), [F("price_sek_per_m2").asc(nulls_last=True), "pk"]),
     "name": (_("Name A–Ö"), ["name", "pk"]),
-    "distance": (_("Nearest first (choose a kind of place)"), ["landmark_distance_m", "pk"]),
+    "distance": (_("Nearest first (choose a place or a kind of place)"), ["landmark_distance_m", "pk"]),
 }
 
 
@@ -68,8 +77,19 @@ class LandSearchForm(forms.Form):
             self.add_error("within_km", _("Give the distance in km to the chosen kind of place."))
         if km is not None and not kind and "landmark_kind" not in self.errors:
             self.add_error("landmark_kind", _("Choose the kind of place the distance is measured to."))
-        if data.get("sort") == "distance" and not kind and "landmark_kind" not in self.errors:
-            self.add_error("sort", _("Sorting by distance needs a kind of place and a distance."))
+        near = data.get("near")
+        if data.get("radius_km") is not None and near is None and "near" not in self.errors:
+            self.add_error("near", _("Give a place to search within a distance of it."))
+        if (
+            data.get("sort") == "distance"
+            and not kind
+            and near is None
+            and "landmark_kind" not in self.errors
+        ):
+            if "near" not in self.errors:
+                self.add_error(
+                    "sort", _("Sorting by distance needs a place, or a kind of place and a distance.")
+                )
         low, high = data.get("area_min_ha"), data.get("area_max_ha")
         if low is not None and high is not None and low > high:
             self.add_error("area_max_ha", _("The largest area must be at least the smallest area."))
@@ -152,6 +172,23 @@ class LandPlotFilterSet(SearchFilterSet):
             "max_value": _format_lazy(_("The distance can be at most %(max)s km."), max=MAX_RADIUS_KM),
         },
     )
+    near = PlaceFilter(
+        label=_("Near the place"),
+        method="filter_near",
+        help_text=_(
+            "A place such as Kumla, Örebro kombiterminal or E20 Blacksta, or latitude,longitude, "
+            "e.g. 59.2741,15.2066."
+        ),
+    )
+    radius_km = RadiusFilter(
+        label=_("Within (km) of the place"),
+        method="filter_nothing",  # applied with near
+        error_messages={
+            "invalid": _("Enter the distance in km as a number, e.g. 5."),
+            "min_value": _("The distance must be at least 0.1 km."),
+            "max_value": _format_lazy(_("The distance can be at most %(max)s km."), max=MAX_RADIUS_KM),
+        },
+    )
     bbox = BBoxFilter(field_name="geom", lookup_expr="intersects")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
@@ -191,7 +228,20 @@ class LandPlotFilterSet(SearchFilterSet):
             return queryset
         return queryset.near_landmark(kind, float(value) * 1000).with_distance_to(kind)
 
+    def filter_near(self, queryset, name, value):
+        """Plots within `radius_km` of the place (when given), with `place_distance_m` annotated."""
+        queryset = queryset.annotate(place_distance_m=Cast(Distance("geom", value), FloatField()))
+        radius = self.form.cleaned_data.get("radius_km")
+        if radius:
+            # Both in settings.SRID: metres on PostGIS and SpatiaLite alike.
+            queryset = queryset.filter(geom__dwithin=(value, float(radius) * 1000))
+        return queryset
+
     def filter_sort(self, queryset, name, value):
-        if value == "distance" and "landmark_distance_m" not in queryset.query.annotations:
-            return queryset  # the form has already explained why
+        if value == "distance":
+            # To the place when one is given, else to the nearest landmark of the chosen kind.
+            if "place_distance_m" in queryset.query.annotations:
+                return queryset.order_by("place_distance_m", "pk")
+            if "landmark_distance_m" not in queryset.query.annotations:
+                return queryset  # the form has already explained why
         return queryset.order_by(*SORTS[value][1])

@@ -7,7 +7,10 @@ class PremisesConfig(AppConfig):
     verbose_name = _("Vacant premises")
 
     def ready(self):
+        from brorebro.places import register_source
         from brorebro.sections import Section, register
+
+        register_source(locality_places)
 
         register(
             Section(
@@ -35,3 +38,21 @@ def home_figures() -> list[tuple[str, str]]:
         (num(totals["n"]), _("premises on offer")),
         (f"{num(totals['area'] or 0)} m²", _("of floor space")),
     ]
+
+
+def locality_places():
+    """The localities of the visible premises, for "Near" (`brorebro.places`): each at the mean
+    position of its premises, after the gazetteer's point for the same locality."""
+    from django.db.models import Avg
+
+    from brorebro.places import locality
+    from brorebro.spatial import ST_X, ST_Y
+    from premises.models import Premises
+
+    rows = (
+        Premises.objects.visible()
+        .order_by()
+        .values("locality", "municipality__name")
+        .annotate(x=Avg(ST_X("location")), y=Avg(ST_Y("location")))
+    )
+    return [locality(r["locality"], r["municipality__name"], r["x"], r["y"], source_rank=1) for r in rows]

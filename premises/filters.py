@@ -4,6 +4,9 @@ The search page, `/api/premises.geojson` and the CSV export all build a
 `PremisesFilterSet` from the query string, so a shared URL means the same thing
 everywhere. Invalid values become form errors with a message (never a 500);
 parameters nobody asked for are ignored.
+
+`LandmarkKind` comes from `land.models`: the "within (km) of a motorway junction, rail
+terminal or airport" filters measure to the land app's landmarks (see premises.models).
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from django.contrib.gis.measure import D
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.places import PlaceFilter
 from brorebro.search import (
     BBoxFilter,
-    LatLonFilter,
     MultipleChoiceFilter,
     MunicipalityFilter,
     RadiusFilter,
@@ -227,10 +230,13 @@ class PremisesFilterSet(SearchFilterSet):
     motorway_km = _landmark_distance_filter(_("Motorway junction within (km)"))
     rail_km = _landmark_distance_filter(_("Rail terminal within (km)"))
     airport_km = _landmark_distance_filter(_("Airport within (km)"))
-    near = LatLonFilter(
+    near = PlaceFilter(
         label=_("Near the position"),
         method="filter_nothing",  # applied with radius_km in filter_queryset
-        help_text=_("Latitude,longitude in degrees, e.g. 59.2741,15.2066."),
+        help_text=_(
+            "A place such as Kumla, Örebro kombiterminal or E20 Blacksta, or latitude,longitude, "
+            "e.g. 59.2741,15.2066."
+        ),
     )
     radius_km = RadiusFilter(
         label=_("Within (km)"),
