@@ -218,6 +218,35 @@ async def run_phase(
     return time.perf_counter() - start
 
 
+COLD_SUFFIX = " [cold]"
+
+
+def cold_phase(ep: dict) -> dict:
+    """The same endpoint with queries that are never repeated: every response cache misses.
+
+    A cache hit must not hide a slow cold path, so each endpoint is also measured with
+    a unique, ignored parameter on every request (`cold_url`): the view, its queries
+    and its templates run every time, while what every visitor shares (filter
+    choices, stored NKI units) may still come from the cache, as for a real unique query.
+    """
+    return {
+        **ep,
+        "name": ep["name"] + COLD_SUFFIX,
+        "base_name": ep["name"],
+        "cold": True,
+        "seconds": min(ep.get("seconds", 10), 10),
+        "max_requests": min(ep.get("max_requests", 5000), 2000),
+    }
+
+
+# Unique per run too: a cache that outlives the run (Redis) must not make a later run warm.
+RUN_ID = f"{os.getpid()}{int(time.time())}"
+
+
+def cold_url(url: str, i: int) -> str:
+    return f"{url}{'&' if '?' in url else '?'}cold={RUN_ID}-{i}"
+
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -318,9 +347,15 @@ async def main_async(args) -> dict:
                 await one(warm, path)
     await warm.close()
 
+    phases = []
     for ep in endpoints:
+        phases.append(ep)
+        if args.cold and ep.get("group") != "floor":
+            phases.append(cold_phase(ep))
+    for ep in phases:
         urls = list(ep["urls"])
-        rng.shuffle(urls)
+        if not ep.get("cold"):  # a cold phase makes each URL unique itself (cold_url)
+            rng.shuffle(urls)
         stats = Stats(ep["name"])
         clients = ep.get("clients", args.clients)
         cpu_before = cpu_snapshot(args.gunicorn_pid, args.db_name)
@@ -328,7 +363,9 @@ async def main_async(args) -> dict:
             host,
             port,
             clients,
-            lambda i, urls=urls, name=ep["name"]: (name, urls[i % len(urls)]),
+            (lambda i, urls=urls, name=ep["name"]: (name, cold_url(urls[i % len(urls)], i)))
+            if ep.get("cold")
+            else (lambda i, urls=urls, name=ep["name"]: (name, urls[i % len(urls)])),
             min(ep.get("seconds", args.seconds), args.seconds) * args.time_factor,
             ep.get("max_requests", args.max_requests),
             lambda _name, stats=stats: stats,
@@ -340,6 +377,8 @@ async def main_async(args) -> dict:
             cpu_per_request(cpu_before, cpu_snapshot(args.gunicorn_pid, args.db_name), len(stats.samples))
         )
         summary["group"] = ep.get("group", "")
+        summary["cold"] = bool(ep.get("cold"))
+        summary["base_name"] = ep.get("base_name", ep["name"])
         summary["clients"] = clients
         summary["distinct_urls"] = len(urls)
         summary["example_url"] = ep["urls"][0]
@@ -451,6 +490,12 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=5000, help="upper bound per endpoint")
     parser.add_argument("--warmup-urls", type=int, default=20, help="distinct URLs per endpoint to warm up")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--cold",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure every endpoint with never-repeated URLs (cache misses)",
+    )
     parser.add_argument("--gunicorn-pid", type=int, default=None)
     parser.add_argument("--db-name", default=None, help="database whose backends' CPU time is counted")
     args = parser.parse_args()

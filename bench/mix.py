@@ -108,6 +108,12 @@ def build_mix(scale: float) -> dict:
         q("/en/nki/1880/", [("area", "livsmedelskontroll")]),
     ]
     export = ["/sv/nki/export.csv"]
+    feeds = [
+        "/sv/premises/feed.atom",
+        q("/sv/premises/feed.atom", [("municipality", "1880"), ("kind", "warehouse")]),
+        "/sv/land/feed.atom",
+        q("/en/land/feed.atom", [("purpose", "logistics")]),
+    ]
 
     endpoints = [
         {"name": "healthz (floor)", "group": "floor", "urls": ["/healthz"]},
@@ -147,6 +153,10 @@ def build_mix(scale: float) -> dict:
         {"name": "premises detail", "group": "detail", "urls": premises_detail},
         {"name": "land detail", "group": "detail", "urls": land_detail},
         {"name": "NKI page", "group": "nki", "urls": nki_pages, "min_requests": 12, "hard_seconds": 90},
+        # The alert and establishment work's public pages (issue 15 holds them to the same targets).
+        {"name": "search feeds", "group": "page", "urls": feeds},
+        # A page with a form and its CSRF token: never shared, so its cold path is every request.
+        {"name": "establishment request page", "group": "page", "urls": ["/sv/establish/", "/en/establish/"]},
         # The export target is about one request over all responses: measured alone
         # first, then with 4 concurrent downloads.
         {
@@ -185,6 +195,7 @@ def build_mix(scale: float) -> dict:
         "land detail": 5,
         "NKI page": 4,
         "NKI export (1 client)": 0.2,
+        "search feeds": 2,
     }
     return {
         "scale": scale,

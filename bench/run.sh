@@ -30,6 +30,9 @@ export DJANGO_SETTINGS_MODULE=brorebro.settings
 # var/secret_key: every step (migrate, generate, server, import) uses this throwaway one.
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-bench-only-$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')}"
 PG_BIN=/usr/lib/postgresql/15/bin
+# Several workers must share one cache (issue 15), as in production: Redis. The bench
+# empties this Redis database at the start of each scale, so it is one of its own.
+export CACHE_URL="${BENCH_CACHE_URL:-redis://127.0.0.1:6379/15}"
 
 SCALES=(0.1 1)
 SECONDS_PER_ENDPOINT=10
@@ -187,6 +190,10 @@ run_scale() {
   timed "$s" land $PY bench/generate.py land --scale "$s"
   timed "$s" surveys $PY bench/generate.py surveys --scale "$s"
   timed "$s" analyze $PY bench/generate.py analyze --scale "$s"
+  # As after an import of responses: the NKI units are computed once and stored.
+  timed "$s" store_nki $PY manage.py store_nki
+  # No entry of an earlier run (other data, other code) may answer for this one.
+  $PY -c "import django; django.setup(); from django.core.cache import cache; cache.clear()"
   $PY bench/generate.py stats --scale "$s" --out "$WORK/stats-$s.json"
   $PY bench/generate.py mix --scale "$s" --out "$WORK/mix-$s.json"
   timed "$s" csv $PY bench/generate.py csv --scale "$s" --rows 10000 --out "$WORK/premises-10000.csv" \
