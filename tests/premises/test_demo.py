@@ -37,15 +37,16 @@ def test_demo_is_mostly_public_with_a_few_drafts(demo):
 
 def test_demo_listings_have_photos_with_alt_text(demo):
     for premises in Premises.objects.all():
-        photo = premises.images.get()
-        assert photo.alt_text_sv and photo.alt_text_en and photo.thumbnail
+        photos = list(premises.images.all())
+        assert len(photos) == 3  # façade, inside, floor plan (tests/premises/test_gallery.py)
+        assert all(photo.alt_text_sv and photo.alt_text_en and photo.thumbnail for photo in photos)
 
 
 def test_demo_can_run_again_without_duplicates(demo):
     before = Premises.objects.count()
     call_command("demo_premises", verbosity=0)
     assert Premises.objects.count() == before
-    assert all(p.images.count() == 1 for p in Premises.objects.all())
+    assert all(p.images.count() == 3 for p in Premises.objects.all())
 
 
 def test_demo_points_lie_inside_their_municipality(county_with_boundaries):
