@@ -201,7 +201,7 @@ class PremisesAdmin(
     history_list_display = ["status"]
     settings_overrides = {"DEFAULT_ZOOM": 9}
     fieldsets = [
-        (None, {"fields": ["municipality", "title", "kind", "status", "external_ref"]}),
+        (None, {"fields": ["municipality", "title", "title_en", "kind", "status", "external_ref"]}),
         (
             _("Address and position"),
             {

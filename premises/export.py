@@ -43,6 +43,7 @@ def _values(premises, url: str) -> dict[str, object]:
         "contact_email": premises.contact_email,
         "contact_phone": premises.contact_phone,
         "status": premises.status,
+        "title_en": premises.title_en,
         "contact_organisation": premises.contact_organisation,
         "amenities": ",".join(premises.amenities),
         **{name: "" if getattr(premises, name) is None else getattr(premises, name) for name in SPEC_COLUMNS},

@@ -89,7 +89,7 @@ COLUMNS = [
     "status",
 ]
 # Accepted too, and written by the export; a file without them leaves them as they are.
-OPTIONAL_COLUMNS = ["contact_organisation", "amenities", *SPEC_COLUMNS]
+OPTIONAL_COLUMNS = ["title_en", "contact_organisation", "amenities", *SPEC_COLUMNS]
 REQUIRED_COLUMNS = (
     "external_ref",
     "municipality_code",
@@ -178,6 +178,8 @@ class PremisesImporter(Importer):
             "contact_phone": row.text("contact_phone", max_length=40),
         }
         values.update(self._areas(row))
+        if "title_en" in self._headers:
+            values["title_en"] = row.text("title_en", max_length=200)
         if "contact_organisation" in self._headers:
             values["contact_organisation"] = row.text("contact_organisation", max_length=160)
         if "amenities" in self._headers:

@@ -179,6 +179,13 @@ postal_code_validator = RegexValidator(r"^\d{3} ?\d{2}$", _("A postal code has f
 
 class Premises(Listing):
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
+    title_en = models.CharField(
+        _("title (English)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("Leave empty if there is no English title; English pages then say that the text is Swedish."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=PremisesStatus.choices, default=PremisesStatus.DRAFT
@@ -403,6 +410,28 @@ class Premises(Listing):
     def description(self) -> str:
         """In the visitor's language, falling back to Swedish."""
         return localised(self, "description")
+
+    @property
+    def title_sv(self) -> str:
+        # The Swedish title is `title` (the required one, older than the English field);
+        # this name lets `localised()` pair it with `title_en` like every other text.
+        return self.title
+
+    @property
+    def localised_title(self) -> str:
+        """The title in the visitor's language, falling back to the Swedish one."""
+        return localised(self, "title")
+
+    @property
+    def english_missing(self) -> list[str]:
+        """Which of the texts an officer can write in English are only in Swedish
+        ("title", "description"); English pages say so instead of passing Swedish off."""
+        missing = []
+        if not self.title_en:
+            missing.append("title")
+        if self.description_sv and not self.description_en:
+            missing.append("description")
+        return missing
 
     @property
     def specs(self) -> list[tuple[str, object, str, bool]]:
