@@ -6,6 +6,7 @@ Runs unchanged on SpatiaLite and PostGIS: the same query must find the same plot
 from __future__ import annotations
 
 import importlib
+import json
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from land.importing import LandPlotImporter, read_gis
 from land.models import LandPlot
 from tests.land.factories import OREBRO_E, OREBRO_N, rectangle
 
@@ -133,3 +135,33 @@ def test_postgres_serves_the_search_from_the_trigram_index(plots):
         plan = LandPlot.objects.search("lagret").order_by().explain()
         cursor.execute("SET enable_seqscan = on")
     assert "land_plot_search_idx" in plan
+
+
+def test_imported_plots_are_found_by_word_form(tmp_path, orebro):
+    ring = [[15.2, 59.27], [15.202, 59.27], [15.202, 59.271], [15.2, 59.271], [15.2, 59.27]]
+    properties = {
+        "municipality_code": "1880",
+        "external_ref": "T-1",
+        "name": "Törsjö 6:12",
+        "purposes": "logistics",
+        "description_sv": "Mark för lagerbyggnader.",
+    }
+    path = tmp_path / "plots.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": properties,
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    report = LandPlotImporter().run(read_gis(path))
+    assert report.ok, [str(e) for e in report.errors]
+    assert [plot.external_ref for plot in LandPlot.objects.search("torsjo lagerbyggnaden")] == ["T-1"]
