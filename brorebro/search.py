@@ -23,6 +23,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -102,8 +103,10 @@ class WayOut:
 class SearchFilterSet(django_filters.FilterSet):
     """The base of every public search."""
 
-    # The free-text parameter, whose words are left out one at a time by `ways_out`.
+    # The free-text parameter, whose words are left out one at a time by `ways_out`, and
+    # the column its filter matches (brorebro.textsearch).
     text_param = "q"
+    text_field = "search_text"
     # Parameters that order the hits and never narrow them.
     order_params = ("sort",)
 
@@ -122,11 +125,10 @@ class SearchFilterSet(django_filters.FilterSet):
         """For a valid search with no hits: the searches with one filter, or one search word,
         left out that do have hits, most hits first.
 
-        One COUNT per active filter and per search word, and no other query. A filter that
-        only makes sense with the one left out (a distance without its position) is left
-        out with it.
+        One COUNT per active filter and no other query; the search words share theirs. A
+        filter that only makes sense with the one left out (a distance without its
+        position) is left out with it.
         """
-        candidates: list[tuple[dict[str, list[str]], str, str]] = []
         # The same search on its first page, as a whole page.
         base = {
             key: values
@@ -134,27 +136,47 @@ class SearchFilterSet(django_filters.FilterSet):
             if key not in ("page", PARTIAL_PARAM) and any(value.strip() for value in values)
         }
         cleaned = self.form.cleaned_data
+        ways, offered = [], set()
         for name in base:
             if name not in self.filters or name in self.order_params or cleaned.get(name) in (None, "", []):
                 continue
             if name == self.text_param:
-                words = textsearch.query_words(cleaned[name])
-                for index, word in enumerate(words):
-                    rest = " ".join(words[:index] + words[index + 1 :])
-                    candidates.append(({**base, name: [rest]} if rest else _without(base, name), word, ""))
-            else:
-                candidates.append((_without(base, name), "", str(self.filters[name].label or name)))
-        ways, offered = [], set()
-        for data, word, label in candidates:
-            filterset, data = self._valid_sibling(data)
+                ways += self._ways_without_a_word(base, cleaned[name])
+                continue
+            filterset, data = self._valid_sibling(_without(base, name))
             query = f"?{_query(data).urlencode()}"
             if filterset is None or query in offered:  # a pair left out from either end
                 continue
             offered.add(query)
             count = filterset.qs.count()
             if count:
-                ways.append(WayOut(count, query, word, label))
+                ways.append(WayOut(count, query, label=str(self.filters[name].label or name)))
         return sorted(ways, key=lambda way: -way.count)
+
+    def _ways_without_a_word(self, base: dict[str, list[str]], text: str) -> list[WayOut]:
+        """The search without each of its words, in one query: the other filters choose the
+        rows, and each word left out is one conditional COUNT over them."""
+        words = textsearch.query_words(text)
+        filterset, data = self._valid_sibling(_without(base, self.text_param))
+        if not words or filterset is None:
+            return []
+        rests = [" ".join(words[:index] + words[index + 1 :]) for index in range(len(words))]
+        counts = filterset.qs.order_by().aggregate(
+            **{
+                f"without_{index}": Count("pk", filter=textsearch.matching(rest, self.text_field))
+                for index, rest in enumerate(rests)
+            }
+        )
+        ways = []
+        for index, (word, rest) in enumerate(zip(words, rests, strict=True)):
+            if counts[f"without_{index}"]:
+                search = {
+                    key: [rest] if key == self.text_param else data[key]
+                    for key in base
+                    if key in data or (key == self.text_param and rest)
+                }
+                ways.append(WayOut(counts[f"without_{index}"], f"?{_query(search).urlencode()}", word))
+        return ways
 
     def _valid_sibling(self, data: dict[str, list[str]]) -> tuple[SearchFilterSet | None, dict]:
         """The search `data`, made valid by leaving out what needed the parameter left out

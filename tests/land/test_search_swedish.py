@@ -101,13 +101,13 @@ def test_a_pair_of_filters_is_dropped_together_and_offered_once(client, plots):
     assert links == ["?q=lager"]
 
 
-def test_ways_out_cost_one_count_per_filter_and_word(client, plots):
+def test_ways_out_cost_one_count_per_filter(client, plots):
     query = {"q": "lagret kontor", "municipality": "1861", "rail": "1"}
     with CaptureQueriesContext(connection) as counted:
         assert names(client.get(URL, query)) == set()
     counts = [q["sql"] for q in counted.captured_queries if "COUNT(" in q["sql"].upper()]
-    # The page's count and totals, then one per word (2) and per filter (2).
-    assert len(counts) == 2 + 4
+    # The page's count and totals, then one per filter: q (both words in one), municipality, rail.
+    assert len(counts) == 2 + 3
 
 
 def test_renaming_a_plot_changes_what_is_found(plots):
