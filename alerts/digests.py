@@ -1,18 +1,19 @@
-"""The digests of confirmed alerts, computed in batches with a fixed number of queries per batch.
+"""The digests of confirmed alerts, computed with a number of queries that does not grow with the listings.
 
-For a batch of due alerts (`SavedSearch.objects.due()`), per search (premises, land):
-1. the visible listings changed since the oldest `checked_until` in the batch (one query);
-2. which of them each distinct saved query matches: every query run by its own FilterSet,
-   all of them in one UNION ALL (one query per UNION_SIZE distinct queries);
-3. the listings already reported by these alerts (one query), and the new ones to report,
-   loaded for the e-mail (one query).
-Then one digest per address, frequency and language is rendered (a digest that fails to
-render is left for the next run, the others go on), and the batch's digests are queued
-(`brorebro.mail.send_emails`: one insert, one delivery task) in one transaction with the
-`AlertHit`s that stop a listing from being reported twice and the alerts' new dates. A batch
-that cannot be queued is rolled back and tried again by the next run; a digest whose e-mail
-finally fails is undone by `alerts.signals`, so the next run reports its listings again.
-The municipality choices that every FilterSet needs are read once per run.
+Once per run and search (premises, land): the visible listings changed since the oldest
+cut-off (`checked_until`) of the due alerts (one query), and, for each distinct saved query,
+which of them its own FilterSet lets through, UNION_SIZE saved queries to one UNION ALL
+query; an alert whose query was matched before in the run costs nothing more. The municipality
+choices that every FilterSet needs are read once per run.
+
+Then per batch of due alerts: the listings these alerts already reported (one query), the new
+ones loaded for the e-mail (one query), one digest per address, frequency and language
+rendered (a digest that fails to render is left for the next run, the others go on), and the
+batch's digests queued (`brorebro.mail.send_emails`: one insert, one delivery task) in one
+transaction with the `AlertHit`s that stop a listing from being reported twice and the
+alerts' new dates. A batch that cannot be queued is rolled back and tried again by the next
+run; a digest whose e-mail finally fails is undone by `alerts.signals`, so the next run
+reports its listings again.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import IntegerField, Value
+from django.db import connection, transaction
+from django.db.models import BooleanField, IntegerField, Min, Value
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -57,24 +59,60 @@ def send_digests(now=None) -> RunResult:
     result = RunResult(deleted=purge_expired(now))
     choices = county_municipality_choices()  # read once: every FilterSet of the run uses them
     due = SavedSearch.objects.due(now).order_by("email", "frequency", "language", "pk")
+    # The listings changed since the oldest cut-off of the run's alerts, read once per search,
+    # and each distinct saved query matched against them once, however many alerts share it.
+    changes = {
+        row["section"]: Changes(SEARCHES[SectionKey(row["section"])], row["since"], choices)
+        for row in due.order_by().values("section").annotate(since=Min("checked_until"))
+    }
     batch: list[SavedSearch] = []
     for alert in due.iterator(chunk_size=BATCH_SIZE):
         # A batch ends only between addresses, so one address's digest is never split.
         if len(batch) >= BATCH_SIZE and alert.email != batch[-1].email:
-            _send_batch(batch, now, result, choices)
+            _send_batch(batch, now, result, changes)
             batch = []
         batch.append(alert)
     if batch:
-        _send_batch(batch, now, result, choices)
+        _send_batch(batch, now, result, changes)
     return result
 
 
-def _send_batch(alerts: list[SavedSearch], now, result: RunResult, choices) -> None:
+class Changes:
+    """One search's listings changed since `since`, and which of them each saved query matches."""
+
+    def __init__(self, search, since, choices):
+        self.search = search
+        self.since = since
+        self.choices = choices
+        self._changed: dict[int, object] | None = None
+        self.matches: dict[str, set[int]] = {}
+        self.filtersets: dict[str, object] = {}
+
+    @property
+    def changed(self) -> dict[int, object]:
+        """{listing id: updated_at} of the visible listings changed since `since` (one query)."""
+        if self._changed is None:
+            visible = self.search.visible().filter(updated_at__gt=self.since).order_by()
+            self._changed = dict(visible.values_list("pk", "updated_at"))
+        return self._changed
+
+    def match(self, queries: set[str]) -> None:
+        """Match the queries not matched yet: UNION ALL queries of UNION_SIZE saved queries each."""
+        todo = sorted(queries - self.matches.keys())
+        if not todo or not self.changed:
+            return
+        matches, filtersets = _matches(self.search, todo, list(self.changed), self.choices)
+        self.filtersets.update(filtersets)
+        for query in todo:
+            self.matches[query] = matches.get(query, set())
+
+
+def _send_batch(alerts: list[SavedSearch], now, result: RunResult, changes: dict) -> None:
     news: dict[int, list] = {}
     for section in SectionKey:
         section_alerts = [alert for alert in alerts if alert.section == section]
         if section_alerts:
-            news.update(_new_listings(SEARCHES[section], section_alerts, choices))
+            news.update(_new_listings(changes[section], section_alerts))
     groups: dict[tuple, list[SavedSearch]] = defaultdict(list)
     for alert in alerts:
         groups[(alert.email, alert.frequency, alert.language)].append(alert)
@@ -124,16 +162,15 @@ def _queue(ready: list[tuple[list[SavedSearch], list[tuple], dict]], now) -> Non
         )
 
 
-def _new_listings(search, alerts: list[SavedSearch], choices) -> dict[int, list]:
+def _new_listings(changes: Changes, alerts: list[SavedSearch]) -> dict[int, list]:
     """{alert id: [listing, ...]} of listings that match each alert and that it has not reported."""
-    since = min(alert.checked_until for alert in alerts)
-    changed = dict(search.visible().filter(updated_at__gt=since).order_by().values_list("pk", "updated_at"))
+    changed = changes.changed
     if not changed:
         return {}
-    queries = sorted({alert.query for alert in alerts})
-    matches, filtersets = _matches(search, queries, list(changed), choices)
+    changes.match({alert.query for alert in alerts})
+    matches = changes.matches
     for alert in alerts:
-        alert.filterset = filtersets.get(alert.query)  # describes the search in the e-mail
+        alert.filterset = changes.filtersets.get(alert.query)  # describes the search in the e-mail
     reported = set(
         AlertHit.objects.filter(alert__in=alerts, listing_id__in=list(changed)).values_list(
             "alert_id", "listing_id"
@@ -149,7 +186,7 @@ def _new_listings(search, alerts: list[SavedSearch], choices) -> dict[int, list]
         if ids:
             new_ids[alert.pk] = ids
     wanted = {pk for ids in new_ids.values() for pk in ids}
-    listings = search.visible().filter(pk__in=wanted).order_by() if wanted else []
+    listings = changes.search.visible().filter(pk__in=wanted).order_by() if wanted else []
     by_pk = {listing.pk: listing for listing in listings}
     return {
         alert_id: sorted((by_pk[pk] for pk in ids if pk in by_pk), key=lambda listing: str(listing))
@@ -162,7 +199,7 @@ def _matches(search, queries: list[str], candidate_ids: list[int], choices) -> t
     {query: its FilterSet}."""
     found: dict[str, set[int]] = defaultdict(set)
     filtersets = {}
-    base = search.model.objects.filter(pk__in=candidate_ids)
+    base = _among(search.model.objects.all(), candidate_ids)
     for start in range(0, len(queries), UNION_SIZE):
         chunk = queries[start : start + UNION_SIZE]
         parts = []
@@ -182,3 +219,14 @@ def _matches(search, queries: list[str], candidate_ids: list[int], choices) -> t
         for number, pk in union:
             found[queries[number]].add(pk)
     return found, filtersets
+
+
+def _among(queryset, ids: list[int]):
+    """`queryset` limited to `ids`. On PostgreSQL the ids go as one array parameter
+    (`id = ANY(%s)`): every saved query of a batch repeats this condition, and a
+    thousand-placeholder IN list in each of them made parsing the query the slow part."""
+    if connection.vendor != "postgresql":
+        return queryset.filter(pk__in=ids)
+    table, column = queryset.model._meta.db_table, queryset.model._meta.pk.column
+    condition = RawSQL(f'"{table}"."{column}" = ANY(%s)', (list(ids),), output_field=BooleanField())  # noqa: S611
+    return queryset.alias(among_ids=condition).filter(among_ids=True)

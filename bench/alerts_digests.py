@@ -36,7 +36,7 @@ from django.db import connection, reset_queries  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from alerts.digests import send_digests  # noqa: E402
-from alerts.models import SavedSearch  # noqa: E402
+from alerts.models import AlertHit, SavedSearch  # noqa: E402
 from brorebro.mail.models import OutgoingEmail  # noqa: E402
 from brorebro.models import Municipality  # noqa: E402
 from brorebro.spatial import wgs84_point  # noqa: E402
@@ -63,7 +63,7 @@ def build(n_premises: int, n_alerts: int, changed_share: float, seed: int) -> No
             for n in range(60, 72)
         ]
     Premises.objects.filter(external_ref__startswith=BENCH_REF).delete()
-    SavedSearch.objects.all().delete()
+    SavedSearch.objects.all().delete()  # their hits go with them
     OutgoingEmail.objects.filter(purpose="alert-digest").delete()
     kinds = [kind for kind, _label in Kind.choices]
     batch = []
@@ -118,6 +118,16 @@ def build(n_premises: int, n_alerts: int, changed_share: float, seed: int) -> No
             )
         )
     SavedSearch.objects.bulk_create(alerts, batch_size=5000)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
+
+
+def make_due_again() -> None:
+    day_ago = timezone.now() - timedelta(days=1)
+    AlertHit.objects.all().delete()
+    OutgoingEmail.objects.filter(purpose="alert-digest").delete()
+    SavedSearch.objects.update(checked_until=day_ago, last_digest_at=day_ago)
 
 
 def main() -> None:
@@ -128,10 +138,18 @@ def main() -> None:
         "--changed-share", type=float, default=0.01, help="share of premises changed since the last digest"
     )
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data of the previous run; only make its alerts due again",
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     started = time.monotonic()
-    build(args.premises, args.alerts, args.changed_share, args.seed)
+    if args.reuse:
+        make_due_again()
+    else:
+        build(args.premises, args.alerts, args.changed_share, args.seed)
     built = time.monotonic() - started
     settings.DEBUG = True  # count the queries
     reset_queries()
