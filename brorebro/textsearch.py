@@ -55,6 +55,8 @@ _WORD = re.compile(r"[^\W_]+")
 MIN_STEM_PREFIX = 5
 MIN_WORD_PREFIX = 4
 MAX_QUERY_WORDS = 10
+# A typed word may hold several ("BRO-3F9A-2C1D"); the query stays a bounded size.
+MAX_QUERY_TERMS = 16
 
 # Left out of a query (folded). Listings keep them, so a query of only these still works.
 STOP_WORDS = frozenset(
@@ -199,6 +201,6 @@ def matching(text: str, field: str = "search_text") -> Q | None:
         return None
     meaningful = [word for word in folded if word not in STOP_WORDS] or folded
     condition = Q()
-    for word in dict.fromkeys(meaningful):
+    for word in list(dict.fromkeys(meaningful))[:MAX_QUERY_TERMS]:
         condition &= word_condition(word, field)
     return condition

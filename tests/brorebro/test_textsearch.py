@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brorebro.textsearch import fold, query_words, search_text, word_patterns, words
+from brorebro.textsearch import (
+    MAX_QUERY_TERMS,
+    fold,
+    matching,
+    query_words,
+    search_text,
+    word_patterns,
+    words,
+)
 
 
 def finds(query: str, *listing: str) -> bool:
@@ -86,3 +94,8 @@ def test_every_word_of_a_listing_finds_it_and_the_line_has_no_wildcards(text):
     assert "%" not in line and "_" not in line and "\\" not in line
     for typed in text.split():
         assert finds(typed, text), typed
+
+
+def test_a_query_has_a_bounded_number_of_conditions():
+    hostile = "-".join(f"w{n}" for n in range(100))
+    assert len(matching(hostile).children) == MAX_QUERY_TERMS
