@@ -12,9 +12,11 @@ minimum electricity capacity for land, and the municipality when none is chosen 
 queryset of the listings that meet it is a subquery; each visible listing is annotated with
 one 0/1 "fails" column per criterion and their sum, and one query per kind of listing
 (premises, land) returns the matches (no failure) and the near misses (exactly one failure)
-together, with the distances to the nearest motorway junction, rail terminal and airport.
-One more query reads the landmarks, to name the nearest one. So a request costs three
-queries whatever the number of listings.
+together (its best MAX_ROWS), and a second one computes, for those rows only, the distances
+to the nearest motorway junction, rail terminal and airport and the positions for the map.
+One more query reads the landmarks, to name the nearest one. So a request costs a fixed
+number of queries whatever the number of listings (bench/establishment_match.py times it at
+national scale).
 
 **The score (0–100)** ranks the matches; it is the weighted sum of five parts, each 0..1:
 
@@ -38,6 +40,7 @@ amenity of several.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -45,8 +48,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.gis.db import models as gis_models
 from django.contrib.gis.db.models.functions import Distance, Transform
+from django.db import connections
 from django.db.models import (
     Case,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -295,6 +300,14 @@ def _nearest_landmark_m(kind: str, outer_field: str):
     return Subquery(nearest, output_field=FloatField())
 
 
+def _within_of_landmark(kind: str, metres: float) -> Q:
+    """Premises within `metres` of a landmark of `kind`: land's `near_landmark` rule, for a point.
+
+    ST_DWithin on the landmarks' spatial index, in the stored metres on both databases.
+    """
+    return Q(Exists(Landmark.objects.filter(kind=kind, location__dwithin=(OuterRef("location"), metres))))
+
+
 def _fails(conditions: dict[str, Q]) -> dict:
     return {
         f"fail_{key}": Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -309,21 +322,59 @@ def _total(keys) -> F | Value:
     return total
 
 
+def _select(qs, conditions: dict[str, Q], closeness) -> list[tuple]:
+    """The first query: (pk, fails per criterion) of the best MAX_ROWS rows with at most one failure.
+
+    Only criteria are evaluated here; the costly figures (distances, WGS84 positions) are
+    computed afterwards for these rows alone. The ORM writes the inner query (one 0/1 column
+    per criterion); the outer query sums, filters and orders those columns by name, so each
+    criterion's subquery is evaluated once, not again in WHERE and ORDER BY. On PostgreSQL
+    `OFFSET 0` keeps the planner from folding the inner query back into the outer one.
+    """
+    keys = [f"fail_{key}" for key in conditions]
+    inner = qs.order_by().annotate(**_fails(conditions)).annotate(closeness=closeness)
+    sql, params = inner.values_list("pk", "closeness", *keys).query.sql_with_params()
+    connection = connections[inner.db]
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    quoted = [connection.ops.quote_name(k) for k in keys]
+    # Without criteria every visible listing matches: nothing to sum (and ORDER BY 0 would
+    # name a column by position).
+    fails = " + ".join(quoted) if quoted else None
+    # Only the ORM's SQL and the quoted names of our own criteria go into the text; every
+    # value the request brings is a parameter of the ORM's SQL.
+    outer = (
+        f"SELECT pk{''.join(', ' + q for q in quoted)} FROM ({sql}{fence}) candidates "  # noqa: S608
+        + (f"WHERE {fails} <= 1 ORDER BY {fails}, " if fails else "ORDER BY ")
+        + f"closeness, pk LIMIT {int(MAX_ROWS)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        return cursor.fetchall()
+
+
+def _with_failures(selected: list[tuple], rows, keys: list[str]) -> list:
+    """The detailed `rows` in the order of `selected`, each with its fail_<key> flags."""
+    by_pk = {row.pk: row for row in rows}
+    ordered = []
+    for pk, *flags in selected:
+        row = by_pk[pk]
+        for key, flag in zip(keys, flags, strict=True):
+            setattr(row, f"fail_{key}", flag)
+        row.fails = sum(flags)
+        ordered.append(row)
+    return ordered
+
+
 def _premises_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]:
     criteria = premises_criteria(request)
     conditions = {key: _meeting(PremisesFilterSet, Premises, queries) for key, queries in criteria.items()}
-    qs = (
-        Premises.objects.visible().for_cards().with_wgs84().annotate(sx=ST_X("location"), sy=ST_Y("location"))
-    )
-    if only is not None:
-        qs = qs.filter(pk__in=only)
-    for kind in LandmarkKind.values:
-        qs = qs.annotate(**{f"d_{kind}": _nearest_landmark_m(kind, "location")})
     for name, kind in DISTANCE_KINDS.items():
         limit = getattr(request, name)
         if limit is not None:
-            conditions[f"distance_{kind}"] = Q(**{f"d_{kind}__lte": float(limit) * 1000})
-    qs = qs.annotate(**_fails(conditions)).annotate(fails=_total(conditions))
+            conditions[f"distance_{kind}"] = _within_of_landmark(kind, float(limit) * 1000)
+    base = Premises.objects.visible()
+    if only is not None:
+        base = base.filter(pk__in=only)
     target = _target(request.area_min_m2, request.area_max_m2)
     closeness = (
         Abs(
@@ -335,8 +386,18 @@ def _premises_rows(request, only: list[int] | None = None) -> tuple[list, list[s
         if target is not None
         else Value(0.0)
     )
-    qs = qs.filter(fails__lte=1).annotate(closeness=closeness).order_by("fails", "closeness", "pk")
-    return list(qs[:MAX_ROWS]), list(conditions)
+    selected = _select(base, conditions, closeness)
+    if not selected:
+        return [], list(conditions)
+    detail = (
+        Premises.objects.filter(pk__in=[row[0] for row in selected])
+        .order_by()
+        .for_cards()
+        .with_wgs84()
+        .annotate(sx=ST_X("location"), sy=ST_Y("location"))
+        .annotate(**{f"d_{kind}": _nearest_landmark_m(kind, "location") for kind in LandmarkKind.values})
+    )
+    return _with_failures(selected, detail, list(conditions)), list(conditions)
 
 
 def _land_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]:
@@ -344,30 +405,33 @@ def _land_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]
     conditions = {key: _meeting(LandPlotFilterSet, LandPlot, queries) for key, queries in criteria.items()}
     if request.land_min_kw is not None:
         conditions["electricity"] = Q(electricity_kw__gte=request.land_min_kw)
-    spot = Transform("spot", WGS84)
-    qs = (
-        LandPlot.objects.visible()
-        .select_related("municipality")
-        .defer("municipality__boundary")
-        .annotate(lon=ST_X(spot), lat=ST_Y(spot), sx=ST_X("spot"), sy=ST_Y("spot"))
-    )
+    base = LandPlot.objects.visible()
     if only is not None:
-        qs = qs.filter(pk__in=only)
-    for kind in LandmarkKind.values:
-        # land's own annotation, copied to a name per kind before the next one replaces it
-        qs = qs.with_distance_to(kind)
-        qs = qs.annotate(**{f"d_{kind}": F("landmark_distance_m")})
-    qs = qs.annotate(**_fails(conditions)).annotate(fails=_total(conditions))
-    low = request.land_area_min_ha * 10000 if request.land_area_min_ha is not None else None
-    high = request.land_area_max_ha * 10000 if request.land_area_max_ha is not None else None
+        base = base.filter(pk__in=only)
+    low = float(request.land_area_min_ha) * 10000 if request.land_area_min_ha is not None else None
+    high = float(request.land_area_max_ha) * 10000 if request.land_area_max_ha is not None else None
     target = _target(low, high)
     closeness = (
         Abs(ExpressionWrapper(F("area_m2") - Value(float(target)), output_field=FloatField()))
         if target is not None
         else Value(0.0)
     )
-    qs = qs.filter(fails__lte=1).annotate(closeness=closeness).order_by("fails", "closeness", "pk")
-    return list(qs[:MAX_ROWS]), list(conditions)
+    selected = _select(base, conditions, closeness)
+    if not selected:
+        return [], list(conditions)
+    spot = Transform("spot", WGS84)
+    detail = (
+        LandPlot.objects.filter(pk__in=[row[0] for row in selected])
+        .order_by()
+        .select_related("municipality")
+        .defer("municipality__boundary")
+        .annotate(lon=ST_X(spot), lat=ST_Y(spot), sx=ST_X("spot"), sy=ST_Y("spot"))
+    )
+    for kind in LandmarkKind.values:
+        # land's own annotation, copied to a name per kind before the next one replaces it
+        detail = detail.with_distance_to(kind)
+        detail = detail.annotate(**{f"d_{kind}": F("landmark_distance_m")})
+    return _with_failures(selected, detail, list(conditions)), list(conditions)
 
 
 def _target(low, high) -> float | None:
@@ -381,24 +445,35 @@ def _target(low, high) -> float | None:
 
 
 # --- explaining and scoring ----------------------------------------------------------------
-def _landmark_names(rows_by_kind: dict[str, list]) -> dict:
-    """{(landmark kind, metres rounded to 0.1): name}: the landmark at each row's nearest distance."""
-    landmarks = list(Landmark.objects.all())  # the one query for names; a few dozen at most
+def _landmark_names(rows_by_kind: dict[str, tuple[list, str]]) -> dict:
+    """{(row pk, geometry field, landmark kind): name}: the landmark at each row's nearest distance.
+
+    The distance comes from the database; here only its landmark is found. The distance to a
+    geometry's bounding box is never more than the distance to the geometry, so only the
+    landmarks within the found distance of the box can be the one (usually exactly one), and
+    GEOS measures just those.
+    """
+    by_kind: dict[str, list] = {}
+    for landmark in Landmark.objects.all():  # the one query for names; a few hundred at most
+        by_kind.setdefault(landmark.kind, []).append((landmark.location.x, landmark.location.y, landmark))
     names = {}
     for rows, field_name in rows_by_kind.values():
         for row in rows:
             geom = getattr(row, field_name)
+            xmin, ymin, xmax, ymax = geom.extent
             for kind in LandmarkKind.values:
                 metres = getattr(row, f"d_{kind}")
                 if metres is None:
                     continue
-                best = min(
-                    (lm for lm in landmarks if lm.kind == kind),
-                    key=lambda lm: abs(lm.location.distance(geom) - metres),
-                    default=None,
-                )
-                if best is not None:
-                    names[(row.pk, field_name, kind)] = best.name
+                near = [
+                    landmark
+                    for x, y, landmark in by_kind.get(kind, ())
+                    if math.hypot(max(xmin - x, 0.0, x - xmax), max(ymin - y, 0.0, y - ymax)) <= metres + 0.01
+                ]
+                if len(near) > 1:
+                    near.sort(key=lambda landmark: abs(landmark.location.distance(geom) - metres))
+                if near:
+                    names[(row.pk, field_name, kind)] = near[0].name
     return names
 
 
