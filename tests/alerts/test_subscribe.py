@@ -173,3 +173,19 @@ def test_land_searches_can_be_saved_too(client, orebro, smtp_server):
     )
     alert = SavedSearch.objects.get()
     assert (alert.section, alert.query, alert.language) == ("land", "purpose=logistics", "en")
+
+
+def test_the_admin_lists_alerts_and_changes_only_the_frequency(admin_client, orebro):
+    alert = SavedSearch.objects.create(
+        email="kund@example.se", section="premises", query="kind=office", language="sv"
+    )
+    page = admin_client.get("/admin/alerts/savedsearch/?q=kund")
+    assert page.status_code == 200 and "kund@example.se" in page.content.decode()
+    change = admin_client.get(f"/admin/alerts/savedsearch/{alert.pk}/change/")
+    assert change.status_code == 200
+    response = admin_client.post(
+        f"/admin/alerts/savedsearch/{alert.pk}/change/", {"frequency": "daily", "email": "other@example.se"}
+    )
+    assert response.status_code == 302
+    alert.refresh_from_db()
+    assert (alert.frequency, alert.email) == ("daily", "kund@example.se")
