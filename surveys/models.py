@@ -425,9 +425,11 @@ class NkiSnapshot(models.Model):
 class NkiStoredUnits(models.Model):
     """The finished units of one round and one municipality (or the region), as `surveys.nki.compute()` made them.
 
-    `nki`: [area slug, n, S1, S2, responses, withheld] per area (and "total");
-    `factors`: [area slug, factor slug, n, S1, S2, responses, withheld]. Every value,
-    interval and grade follows from these exactly (`surveys.nki.Estimate.from_totals`).
+    `nki`: per area (and "total") [area slug, n, responses, mean numerator, mean
+    denominator, variance numerator, variance denominator, withheld], the exact parts
+    of `surveys.nki.Estimate`, from which value, interval and grade follow exactly.
+    `factors` is left empty: the factor indexes are computed when asked for (one page,
+    one municipality), as storing them would make every store several times slower.
     """
 
     data_version_exempt = True

@@ -646,7 +646,7 @@ def compute(
 # compute() over every response is the expensive part of the NKI pages and the export:
 # one grouped query over all responses and the complementary suppression of every
 # round. Its output changes only when survey data (or municipalities) change, so it
-# is computed once for all rounds, units and factors and stored (NkiStoredUnits);
+# is computed once for all rounds and units and stored (NkiStoredUnits);
 # `results()` reads the stored units while the data version they were computed from
 # is still current, and recomputes them first otherwise. The numbers are exactly
 # compute()'s: each unit's estimate is stored as its exact integer parts.
@@ -678,7 +678,7 @@ def _estimate_from_row(row: list, min_n_display: int) -> Estimate:
 
 
 def store(stamp: str | None = None) -> bool:
-    """Compute every round's units (NKI and factors) and store them; False if already current.
+    """Compute every round's NKI units and store them; False if already current.
 
     Run after an import (and by `manage.py store_nki`); `results()` also runs it when
     the stored units are out of date. `stamp`: the data version read *before*
@@ -692,7 +692,9 @@ def store(stamp: str | None = None) -> bool:
         snapshot = NkiSnapshot.objects.select_for_update().get(pk=1)
         if snapshot.stamp == stamp:
             return False
-        full = compute(factors=True)
+        # NKI only: the factor indexes' suppression (six more tables per round) would make
+        # this many times slower, and only one page shows them, for one municipality.
+        full = compute()
         by_unit: dict[tuple[int, str], NkiStoredUnits] = {}
         round_ids = {r.year: r.pk for r in full.rounds}
 
@@ -704,8 +706,6 @@ def store(stamp: str | None = None) -> bool:
 
         for unit in full:
             row_for(unit.year, unit.area_code).nki.append([unit.area_slug, *_estimate_row(unit.estimate)])
-        for (year, code, slug, name), estimate in full._factor.items():
-            row_for(year, code).factors.append([slug, name, *_estimate_row(estimate)])
         NkiStoredUnits.objects.all().delete()
         NkiStoredUnits.objects.bulk_create(by_unit.values(), batch_size=500)
         snapshot.stamp, snapshot.computed_at = stamp, timezone.now()
@@ -716,14 +716,18 @@ def store(stamp: str | None = None) -> bool:
 def results(
     years: Iterable[int] | None = None, factors: bool = False, codes: Iterable[str] | None = None
 ) -> NkiResults:
-    """What `compute(years, factors, codes)` returns, read from the stored units.
+    """What `compute(years, factors, codes)` returns, NKI read from the stored units.
 
     The stored units are recomputed first when survey data or municipalities have
-    changed since they were stored. A fixed number of queries: the data version
-    (none inside a cached public view, which has read it already), the snapshot's
-    stamp, rounds with their counted areas, areas, municipalities, (factors,) and the
-    stored units of the rounds and units asked for.
+    changed since they were stored. Factor indexes are not stored: with `factors`
+    this is compute() itself (the municipality page asks for one round and one
+    municipality). A fixed number of queries: the data version (none inside a cached
+    public view, which has read it already), the snapshot's stamp, rounds with their
+    counted areas, areas, municipalities and the stored units of the rounds and units
+    asked for.
     """
+    if factors:
+        return compute(years, factors=True, codes=codes)
     stamp = versions.stamp(_STAMP_KINDS)
     if not NkiSnapshot.objects.filter(pk=1, stamp=stamp).exists():
         store(stamp)
@@ -733,18 +737,14 @@ def results(
     round_list = list(rounds)
     areas = list(AuthorityArea.objects.all())
     municipalities = list(Municipality.objects.defer("boundary"))
-    factor_list = list(ServiceFactor.objects.filter(slug__in=FACTOR_FIELDS)) if factors else []
-    found = NkiResults(round_list, areas, municipalities, factor_list)
+    found = NkiResults(round_list, areas, municipalities, [])
     if not round_list:
         return found
-    stored = NkiStoredUnits.objects.filter(survey_round__in=round_list)
+    stored = NkiStoredUnits.objects.filter(survey_round__in=round_list).defer("factors")
     if codes is not None:
         stored = stored.filter(code__in=[REGION, *codes])
-    if not factors:
-        stored = stored.defer("factors")
     per_round = {r.pk: r for r in round_list}
     areas_by_slug = {a.slug: a for a in areas}
-    wanted_factors = {f.slug for f in factor_list}
     for row in stored:
         survey_round = per_round[row.survey_round_id]
         year, min_n = survey_round.year, survey_round.min_n_display
@@ -752,8 +752,4 @@ def results(
             found._nki[(year, row.code, slug)] = UnitResult(
                 year, row.code, areas_by_slug.get(slug), _estimate_from_row(parts, min_n)
             )
-        if factors:
-            for slug, name, *parts in row.factors:
-                if name in wanted_factors:
-                    found._factor[(year, row.code, slug, name)] = _estimate_from_row(parts, min_n)
     return found

@@ -86,7 +86,8 @@ def described(found: nki.NkiResults) -> dict:
 def test_stored_results_equal_a_fresh_computation(two_rounds, ask):
     stored = nki.results(**ask)
     fresh = nki.compute(**ask)
-    assert NkiStoredUnits.objects.exists()
+    # Factor indexes are computed when asked for; NKI units are read from the store.
+    assert NkiStoredUnits.objects.exists() != bool(ask.get("factors"))
     assert described(stored) == described(fresh)
     assert len(described(fresh)["units"]) >= 5
     # The data need complementary suppression, so the decision is part of what is compared.
