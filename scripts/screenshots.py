@@ -70,6 +70,46 @@ def main(base_url: str, out_dir: str) -> None:
         shoot(page, out, "nki-trend", "/sv/nki/", "svg")
         shoot(page, out, "skills", "/sv/skills/")
 
+        # A warehouse's page: the photo gallery with captions, specs and the floor plan.
+        page.goto("/sv/premises/?kind=warehouse&sort=area_desc")
+        settle(page)
+        detail = page.locator(".premises-card h3 a").first.get_attribute("href")
+        shoot(page, out, "premises-detail", detail, ".gallery img")
+
+        # The shortlist, kept with the buttons on the result cards, compared side by side.
+        page.goto("/sv/premises/?kind=warehouse&kind=industrial&sort=area_desc")
+        settle(page)
+        for i in range(2):
+            page.locator(".premises-card button.shortlist-toggle").nth(i).click()
+        page.goto("/sv/land/?q=T%C3%B6rsj%C3%B6")
+        settle(page)
+        page.locator(".land-card button.shortlist-toggle").first.click()
+        page.locator("a.shortlist-compare").click()
+        settle(page, "#compare-table")
+        page.screenshot(path=str(out / "compare.png"))
+        print(f"  {out / 'compare.png'}")
+        page.evaluate("localStorage.clear()")
+
+        # A phone: the list first with the active filters as chips and the sort order beside it.
+        phone = browser.new_context(
+            base_url=base_url,
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="sv-SE",
+        )
+        phone.route("**/*", block_foreign)
+        phone_page = phone.new_page()
+        phone_page.goto("/sv/premises/?kind=warehouse&municipality=1861&municipality=1880")
+        settle(phone_page)
+        # From the folded filters down: the map button, the chips, the sort order and the list.
+        phone_page.evaluate("document.getElementById('filter-panel').scrollIntoView()")
+        phone_page.wait_for_timeout(300)
+        phone_page.screenshot(path=str(out / "phone-premises-search.png"))
+        print(f"  {out / 'phone-premises-search.png'}")
+        phone.close()
+
         username, password = os.environ.get("OFFICER_USERNAME"), os.environ.get("OFFICER_PASSWORD")
         if username and password:
             page.goto("/admin/login/?next=/admin/")
