@@ -26,6 +26,7 @@ rendered fragments) under the same kind of key.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from functools import wraps
@@ -40,6 +41,7 @@ from django.utils.translation import get_language
 
 from brorebro import versions
 from brorebro.models import Municipality
+from brorebro.sections import Section
 
 T = TypeVar("T")
 
@@ -172,3 +174,19 @@ def county_municipality_choices() -> list[tuple[str, str]]:
         "county-municipality-choices",
         lambda: list(Municipality.objects.in_county().order_by("name").values_list("code", "name")),
     )
+
+
+def shared_section_figures(sections: list[Section]) -> list[Section]:
+    """The sections with their live figures (counts, the NKI) read once per data version and language."""
+    figures = shared(
+        tuple(versions.KINDS),
+        "section-figures",
+        lambda: {s.key: [(str(value), str(label)) for value, label in s.figures()] for s in sections},
+        get_language(),
+        *(s.key for s in sections),
+    )
+    return [dataclasses.replace(s, figures=_constant(figures.get(s.key, []))) for s in sections]
+
+
+def _constant(value: T) -> Callable[[], T]:
+    return lambda: value

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from brorebro.caching import public_response
+from brorebro.caching import public_response, shared_section_figures
 from brorebro.models import Municipality, svg_view_box
 from brorebro.sections import all_sections
 
@@ -26,7 +26,8 @@ def home(request):
             "municipalities": municipalities,
             "outlines": municipalities.with_svg_outline(),
             "view_box": svg_view_box(municipalities),
-            "sections": all_sections(),
+            # The live figures, computed once per data version and language for every visitor.
+            "sections": shared_section_figures(all_sections()),
         },
     )
 

@@ -183,7 +183,7 @@ class Estimate:
     `public_tenths()` round them exactly in integers.
     """
 
-    __slots__ = ("n", "responses", "min_n_display", "withheld", "_mean", "_variance")
+    __slots__ = ("n", "responses", "min_n_display", "withheld", "_mean", "_variance", "_public")
 
     def __init__(
         self,
@@ -201,6 +201,8 @@ class Estimate:
         self.withheld = False
         self._mean = mean  # (numerator, denominator > 0) or None
         self._variance = variance
+        # public_tenths() as stored with the unit (results()), so reading it computes nothing.
+        self._public: tuple | None = None
 
     @classmethod
     def from_totals(
@@ -280,6 +282,8 @@ class Estimate:
         Rounded half-up to one decimal (as integers: 71.25 → 713); all None when
         suppressed. The pages and the export both show exactly these numbers.
         """
+        if self._public is not None:
+            return self._public
         if self.suppressed or self._mean is None:
             return None, None, None, None
         ci = self.ci
@@ -651,6 +655,12 @@ def compute(
 # is still current, and recomputes them first otherwise. The numbers are exactly
 # compute()'s: each unit's estimate is stored as its exact integer parts.
 _STAMP_KINDS = ("surveys", "municipalities")
+# Part of the stamp: units stored in an older layout are recomputed, not misread.
+_STORE_LAYOUT = "2"
+
+
+def _stamp() -> str:
+    return f"{versions.stamp(_STAMP_KINDS)}/{_STORE_LAYOUT}"
 
 
 def _estimate_row(estimate: Estimate) -> list:
@@ -661,11 +671,12 @@ def _estimate_row(estimate: Estimate) -> list:
         *(mean or (None, None)),
         *(variance or (None, None)),
         estimate.withheld,
+        *estimate.public_tenths(),
     ]
 
 
 def _estimate_from_row(row: list, min_n_display: int) -> Estimate:
-    n, responses, mean_num, mean_den, var_num, var_den, withheld = row
+    n, responses, mean_num, mean_den, var_num, var_den, withheld, *public = row
     estimate = Estimate(
         n,
         responses,
@@ -674,6 +685,7 @@ def _estimate_from_row(row: list, min_n_display: int) -> Estimate:
         None if var_den is None else (var_num, var_den),
     )
     estimate.withheld = withheld
+    estimate._public = tuple(public)
     return estimate
 
 
@@ -685,7 +697,7 @@ def store(stamp: str | None = None) -> bool:
     computing, so that results stored from newer data than their stamp are merely
     recomputed once more, never kept as current when they are older.
     """
-    stamp = stamp or versions.stamp(_STAMP_KINDS)
+    stamp = stamp or _stamp()
     NkiSnapshot.objects.get_or_create(pk=1)
     with transaction.atomic():
         # One computation at a time: the others wait here, then find it done.
@@ -728,7 +740,7 @@ def results(
     """
     if factors:
         return compute(years, factors=True, codes=codes)
-    stamp = versions.stamp(_STAMP_KINDS)
+    stamp = _stamp()
     if not NkiSnapshot.objects.filter(pk=1, stamp=stamp).exists():
         store(stamp)
     rounds = SurveyRound.objects.prefetch_related("counted_areas")
@@ -740,16 +752,18 @@ def results(
     found = NkiResults(round_list, areas, municipalities, [])
     if not round_list:
         return found
-    stored = NkiStoredUnits.objects.filter(survey_round__in=round_list).defer("factors")
+    stored = NkiStoredUnits.objects.filter(survey_round__in=round_list)
     if codes is not None:
         stored = stored.filter(code__in=[REGION, *codes])
     per_round = {r.pk: r for r in round_list}
     areas_by_slug = {a.slug: a for a in areas}
-    for row in stored:
-        survey_round = per_round[row.survey_round_id]
+    units = found._nki
+    # Plain rows, not model instances: the export reads some 4,000 of them.
+    for round_id, code, nki_rows in stored.values_list("survey_round_id", "code", "nki"):
+        survey_round = per_round[round_id]
         year, min_n = survey_round.year, survey_round.min_n_display
-        for slug, *parts in row.nki:
-            found._nki[(year, row.code, slug)] = UnitResult(
-                year, row.code, areas_by_slug.get(slug), _estimate_from_row(parts, min_n)
+        for slug, *parts in nki_rows:
+            units[(year, code, slug)] = UnitResult(
+                year, code, areas_by_slug.get(slug), _estimate_from_row(parts, min_n)
             )
     return found

@@ -283,3 +283,15 @@ def test_a_shared_value_is_computed_once_per_data_version(orebro):
     PremisesFactory(municipality=orebro)
     assert shared(("premises",), "count", count) == 1
     assert len(calls) == 2
+
+
+def test_the_home_figures_are_shared_and_follow_a_write(orebro):
+    PremisesFactory(municipality=orebro)
+    client = Client()
+    first = client.get("/en/?cold=1").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/en/?cold=2")  # a new URL: the page is rendered, the figures are not computed
+    assert not any("premises_premises" in q["sql"] for q in queries)
+    PremisesFactory.create_batch(2, municipality=orebro)
+    after = client.get("/en/?cold=3").content.decode()
+    assert first != after  # the count of vacant premises moved at once

@@ -127,7 +127,7 @@ def test_query_count_does_not_grow_with_responses(client, survey, orebro, laxa, 
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
-    # The municipality page reads stored units twice (its trend; the latest round's factors).
+    # The municipality page reads its trend from the stored units and computes the latest round's factors.
     assert len(large) <= 17
 
 
