@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from alerts.searches import SEARCHES, Search, SectionKey
@@ -110,19 +111,15 @@ class SavedSearch(models.Model):
         return self.confirmed_at is not None
 
     def search_path(self) -> str:
-        from django.urls import reverse
-        from django.utils import translation
-
+        """The search page of this alert, in its language, with its query string."""
         with translation.override(self.language):
             path = reverse(self.search.index_url_name)
         return f"{path}?{self.query}" if self.query else path
 
     def describe(self) -> list[tuple[str, str]]:
         # Kept per language: a digest renders it twice (text and HTML), and each call builds a FilterSet.
-        from django.utils.translation import get_language
-
         cache = self.__dict__.setdefault("_described", {})
-        language = get_language()
+        language = translation.get_language()
         if language not in cache:
             # The digests give the alerts they render the FilterSet they matched with (`filterset`).
             filterset = getattr(self, "filterset", None)

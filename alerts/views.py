@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -59,10 +59,8 @@ def subscribe(request: HttpRequest, section: str) -> HttpResponse:
     return render(request, "alerts/subscribe.html", {**context, "form": form})
 
 
-def _search_params(data):
+def _search_params(data) -> QueryDict:
     """The search's parameters from the form's hidden `query`, or from the page's own query string."""
-    from django.http import QueryDict
-
     if "query" in data:
         return QueryDict(data.get("query", ""))
     return data
@@ -77,8 +75,6 @@ def _rate_limited(request: HttpRequest, email: str) -> bool:
 
 
 def _rate_limit_message() -> str:
-    from django.utils.translation import gettext
-
     return gettext("You have saved many searches in a short time. Please try again in an hour.")
 
 
