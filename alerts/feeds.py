@@ -21,6 +21,8 @@ FEED_SIZE = 50
 
 class SearchFeed(Feed):
     feed_type = Atom1Feed
+    # RFC 4287: every entry needs an author, given here once for the whole feed.
+    author_name = "Business Region Örebro"
 
     def __init__(self, section: str):
         super().__init__()

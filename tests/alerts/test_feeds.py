@@ -30,6 +30,8 @@ def assert_valid_atom(feed: ElementTree.Element) -> None:
     assert feed.tag == f"{ATOM}feed"
     for name in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{name}") is not None and feed.find(f"{ATOM}{name}").text, name
+    # Each entry needs an author; one on the feed covers them all.
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "Business Region Örebro"
     rels = {link.get("rel", "alternate"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     assert rels["alternate"].startswith("http://testserver/") and rels["self"].startswith(
         "http://testserver/"
