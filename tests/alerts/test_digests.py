@@ -11,11 +11,13 @@ import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alerts import digests
 from alerts.models import AlertHit, SavedSearch
+from alerts.searches import SEARCHES
 from brorebro.mail.models import OutgoingEmail, Status
 from premises.models import Kind, PremisesStatus
 from tests.alerts.conftest import link_to
@@ -265,3 +267,44 @@ def test_a_daily_alert_sends_at_most_one_digest_a_day_and_a_weekly_one_a_week(or
     with time_machine.travel(start + dt.timedelta(days=7)):
         send()
     assert [m["To"] for m in smtp_server.messages[3:]] == ["vecka@example.se"]
+
+
+@pytest.mark.parametrize(
+    ("section", "queries"),
+    [
+        (
+            "premises",
+            [
+                "q=kontor",
+                "near=59.2741,15.2066&radius_km=5&sort=distance",
+                "bbox=15.0,59.0,15.5,59.5&amenity=parking",
+                "area_min=50&area_max=500&sort=area_desc&tenure=rent",
+                "available_by=2030-01-01&rent_max=2000",
+            ],
+        ),
+        (
+            "land",
+            [
+                "purpose=industry&area_min_ha=0,5",
+                "q=Tomt&sort=newest",
+                "landmark_kind=motorway_junction&within_km=50",
+                "plan_status=in_force&service=water_sewer&price_max=1000",
+            ],
+        ),
+    ],
+)
+def test_every_kind_of_filter_can_be_matched_in_one_union(orebro, smtp_server, section, queries):
+    """Distances, text search, map areas and sorting all go through the digests' UNION ALL."""
+    for number, query in enumerate(queries):
+        assert SEARCHES[section].clean_query(QueryDict(query))[0] is not None, query  # a valid search
+        alert(email=f"k{number}@example.se", section=section, query=query)
+    if section == "premises":
+        PremisesFactory(municipality=orebro, title="Kontor med parkering", has_parking=True)
+    else:
+        LandPlotFactory(municipality=orebro, name="Tomt 9:1")
+    result = digests.send_digests()
+    assert not result.failed_addresses
+    if section == "premises":
+        assert result.digests == len(queries)  # the new office in central Örebro matches them all
+    else:
+        assert result.digests >= 2  # at least the purpose and the text search (no landmarks here)
