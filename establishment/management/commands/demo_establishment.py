@@ -106,6 +106,7 @@ DEMO_CASES = [
         "contact_name": "Omar Said",
         "wants": "land",
         "land_min_kw": 20000,
+        "municipality_codes": ["1883", "1862"],
         "jobs": 30,
         "status": CaseStatus.NOT_ESTABLISHED,
         "days_ago": 300,
@@ -153,6 +154,7 @@ class Command(BaseCommand):
                 created_at=now - timedelta(days=spec["days_ago"]),
                 **fields,
             )
+            case.municipalities.set(Municipality.objects.filter(code__in=spec.get("municipality_codes", [])))
             for ssyk, count in spec.get("occupations", []):
                 occupation = Occupation.objects.filter(ssyk=ssyk).first()
                 if occupation is not None:
