@@ -144,7 +144,9 @@ def test_creation_is_rate_limited_per_client_and_per_address(client, orebro, set
 def test_an_invalid_search_cannot_be_saved(client, orebro):
     response = client.get("/en/premises/alert/?area_min=-5")
     assert response.status_code == 400
-    assert "cannot be negative" in response.content.decode()
+    html = response.content.decode()
+    assert "Area from (m²): The area cannot be negative." in html
+    assert "<form" not in html.split("<main", 1)[1]  # nothing to save
     response = client.post(
         "/en/premises/alert/", {"query": "area_min=abc", "email": "kund@example.se", "frequency": "daily"}
     )
