@@ -101,14 +101,6 @@ PERSONAL_FIELDS = ["contact_name", "contact_email", "contact_phone", "free_text"
 
 
 class EstablishmentRequestQuerySet(models.QuerySet):
-    def for_user(self, user) -> EstablishmentRequestQuerySet:
-        """The cases `user` may see: those that concern one of their municipalities (any of)."""
-        from brorebro.models import sees_everything
-
-        if sees_everything(user):
-            return self.all()
-        return self.filter(concerned_municipalities__in=Municipality.objects.for_user(user)).distinct()
-
     def open(self) -> EstablishmentRequestQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES).filter(anonymised_at__isnull=True)
 
@@ -281,6 +273,8 @@ class EstablishmentRequest(models.Model):
         return f"{self.company_name} ({self.created_at:%Y-%m-%d})"
 
     def save(self, *args, **kwargs):
+        # The close date follows the status on every path (admin, demo, scripts): set when
+        # the case closes (the retention counts from it), cleared when it is reopened.
         if self.status in CLOSED_STATUSES and self.closed_at is None:
             self.closed_at = timezone.now()
         elif self.status not in CLOSED_STATUSES:
@@ -291,22 +285,6 @@ class EstablishmentRequest(models.Model):
         return reverse("establishment:case", args=[self.token])
 
     # --- the company's page
-    @property
-    def is_closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
-
-    @property
-    def page_available(self) -> bool:
-        """Whether the company's private page still answers: not revoked, not anonymised."""
-        return self.revoked_at is None and self.anonymised_at is None
-
-    @property
-    def page_expires_at(self):
-        """When the page and the personal data go: the retention period after the case closes."""
-        if self.closed_at is None:
-            return None
-        return self.closed_at + retention_period()
-
     def revoke(self) -> None:
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at", "updated_at"])
@@ -316,9 +294,6 @@ class EstablishmentRequest(models.Model):
         return self.proposal_published_at is not None
 
     # --- the case
-    def allowed_next(self) -> list[str]:
-        return [str(s) for s in TRANSITIONS.get(CaseStatus(self.status), [])]
-
     def clean(self) -> None:
         super().clean()
         if (
@@ -336,21 +311,12 @@ class EstablishmentRequest(models.Model):
             if missing:
                 raise ValidationError(missing)
 
-    def set_status(self, status: str, now=None) -> None:
-        """Move the case; the close date follows the status (set on closing, cleared on reopening)."""
-        now = now or timezone.now()
-        self.status = status
-        if status in CLOSED_STATUSES:
-            self.closed_at = self.closed_at or now
-        else:
-            self.closed_at = None
-
     def publish_proposal(self, now=None) -> None:
         """The coordinator sends the proposal: the company's page shows it from now on."""
         now = now or timezone.now()
         self.proposal_published_at = now
         if self.status in (CaseStatus.NEW, CaseStatus.IN_PROGRESS):
-            self.set_status(CaseStatus.PROPOSAL_SENT, now)
+            self.status = CaseStatus.PROPOSAL_SENT  # save() keeps the close date in step
         self.save()
 
     def anonymise(self, now=None) -> None:

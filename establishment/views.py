@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -150,7 +149,3 @@ def revoke(request, token: str):
 @require_GET
 def figures(request):
     return render(request, "establishment/figures.html", {"table": stats.yearly_figures()})
-
-
-def case_url(case: EstablishmentRequest) -> str:
-    return reverse("establishment:case", args=[case.token])

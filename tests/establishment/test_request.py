@@ -177,3 +177,22 @@ def test_both_search_pages_link_to_the_request_with_their_filters(client, county
     href = unescape(re.search(r'class="establish-link"><a href="([^"]+)"', html).group(1))
     form = client.get(href).content.decode()
     assert 'name="max_km_airport" value="30' in form
+
+
+def test_an_anonymised_case_has_no_page_any_more(client, request_factory, county):
+    case = request_factory()
+    assert client.get(f"/en/establish/r/{case.token}/").status_code == 200
+    case.anonymise()
+    assert client.get(f"/en/establish/r/{case.token}/").status_code == 404
+    assert client.get(f"/en/establish/r/{case.token}/report.pdf").status_code == 404
+
+
+def test_the_close_date_follows_the_status(request_factory):
+    from establishment.models import CaseStatus
+
+    case = request_factory(status=CaseStatus.WITHDRAWN)
+    assert case.closed_at is not None
+    case.status = CaseStatus.IN_PROGRESS
+    case.save()
+    case.refresh_from_db()
+    assert case.closed_at is None
