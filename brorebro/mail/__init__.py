@@ -48,11 +48,11 @@ def send_email(
 
 
 def send_emails(messages: Iterable[Mapping]) -> list:
-    """Queue many messages at once: one insert for them all and one delivery task.
+    """Queue many messages at once: one insert for them all and one task, which the worker
+    splits into a delivery task per message (so each is sent, retried and reported on its own).
 
     Each mapping has the arguments of `send_email` (`to`, `subject`, `text`, and optionally
-    `html`, `headers`, `purpose`). Returns the `OutgoingEmail`s in the same order. Each
-    message is still delivered, retried and reported on its own.
+    `html`, `headers`, `purpose`). Returns the `OutgoingEmail`s in the same order.
     """
     from brorebro.mail.models import OutgoingEmail
     from brorebro.mail.tasks import deliver_emails

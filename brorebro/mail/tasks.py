@@ -38,13 +38,17 @@ def deliver_email(message_id: int) -> str:
 
 
 @task()
-def deliver_emails(message_ids: list[int]) -> dict[str, int]:
-    """Send many queued messages (queued together by `send_emails`), each as `deliver_email` does."""
-    outcomes: dict[str, int] = {}
-    for message_id in message_ids:
-        outcome = deliver_email.call(message_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    return outcomes
+def deliver_emails(message_ids: list[int]) -> int:
+    """Give each message queued together by `send_emails` its own delivery task.
+
+    The digest run that queued them inserts one row for all; here, in the worker, they are
+    split so that each message is sent, retried and reported on its own, and one that fails
+    in an unexpected way cannot hold up the others.
+    """
+    with transaction.atomic():
+        for message_id in message_ids:
+            deliver_email.enqueue(message_id)
+    return len(message_ids)
 
 
 def _failed(message: OutgoingEmail, error: Exception) -> str:

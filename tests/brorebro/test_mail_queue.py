@@ -151,3 +151,21 @@ def test_old_sent_and_failed_emails_are_purged_and_queued_ones_kept(settings):
     call_command("purge_outgoing_email", stdout=open("/dev/null", "w"))
     assert set(OutgoingEmail.objects.values_list("pk", flat=True)) == {queued.pk, recent.pk}
     assert not OutgoingEmail.objects.filter(pk__in=[sent.pk, failed.pk]).exists()
+
+
+def test_messages_queued_together_are_delivered_and_retried_each_on_its_own(smtp_server):
+    from brorebro.mail import send_emails
+
+    good, refused, other = send_emails(
+        [
+            {"to": ["kund@example.se"], "subject": "Ett", "text": "1"},
+            {"to": ["rejected@example.se"], "subject": "Två", "text": "2"},
+            {"to": ["annan@example.se"], "subject": "Tre", "text": "3", "html": "<p>3</p>"},
+        ]
+    )
+    run_worker()
+    for message in (good, refused, other):
+        message.refresh_from_db()
+    assert (good.status, other.status) == (Status.SENT, Status.SENT)
+    assert refused.status == Status.QUEUED and refused.attempts == 1 and "550" in refused.last_error
+    assert sorted(m["Subject"] for m in smtp_server.messages) == ["Ett", "Tre"]
