@@ -71,11 +71,19 @@
     return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? values[name] : all; });
   }
 
+  var pending = null;
+
   function announce(text) {
     if (!status) { return; }
     status.textContent = "";
-    // A fresh text node after a tick, so screen readers announce a repeated message too.
-    window.setTimeout(function () { status.appendChild(document.createTextNode(text)); }, 50);
+    // A fresh text node after a tick, so screen readers announce a repeated message too;
+    // a newer message replaces one still waiting, so two never run together.
+    if (pending !== null) { window.clearTimeout(pending); }
+    pending = window.setTimeout(function () {
+      pending = null;
+      status.textContent = "";
+      status.appendChild(document.createTextNode(text));
+    }, 50);
   }
 
   function labelButton(button, inList) {
