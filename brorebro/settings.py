@@ -247,6 +247,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds the worker waits for the SMTP server before the attempt counts as failed (and is
+# retried); without it a server that accepts the connection and then hangs blocks the queue.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Business Region Örebro <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

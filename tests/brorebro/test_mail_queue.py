@@ -169,3 +169,18 @@ def test_messages_queued_together_are_delivered_and_retried_each_on_its_own(smtp
     assert (good.status, other.status) == (Status.SENT, Status.SENT)
     assert refused.status == Status.QUEUED and refused.attempts == 1 and "550" in refused.last_error
     assert sorted(m["Subject"] for m in smtp_server.messages) == ["Ett", "Tre"]
+
+
+def test_an_smtp_server_that_hangs_counts_as_a_failed_attempt(smtp_server, settings):
+    import socket
+
+    with socket.socket() as silent:  # accepts connections, never says hello
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        settings.EMAIL_PORT = silent.getsockname()[1]
+        settings.EMAIL_TIMEOUT = 1
+        message = send_email(["kund@example.se"], "Hej", "Text")
+        run_worker()
+    message.refresh_from_db()
+    assert message.status == Status.QUEUED and message.attempts == 1
+    assert "timed out" in message.last_error.lower() or "timeout" in message.last_error.lower()
