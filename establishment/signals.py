@@ -1,9 +1,9 @@
 """New matches: listings published or changed are checked against the open cases after the commit.
 
-After the commit, so that the check sees the listings as saved, and a rolled-back change
-notices nothing. The listings saved in one transaction (an import of a thousand plots, say)
-are checked together, in one pass over the open cases. Only listings the public can see
-can match (`visible()` in the matching).
+After the commit, so that a rolled-back change notices nothing; by the task worker
+(`establishment.tasks.check_new_matches`), so that nobody waits for it. The listings saved in
+one transaction (an import of a thousand plots, say) go to one task, one pass over the open
+cases. Only listings the public can see can match (`visible()` in the matching).
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ def _check_later(kind: str, instance) -> None:
 
 def _flush() -> None:
     pending, _local.pending = _pending(), None
-    from establishment.cases import record_new_matches
+    from establishment.tasks import check_new_matches
 
     for kind, pks in pending.items():
         if pks:
-            record_new_matches(kind, sorted(pks))
+            check_new_matches.enqueue(kind, sorted(pks))
 
 
 @receiver(post_save, sender=Premises, dispatch_uid="establishment-premises-new-match")
