@@ -1,35 +1,22 @@
 """The e-mails of a case: the link to the company's page, the published proposal, new matches.
 
 Sent through the portal's durable queue (`brorebro.mail.send_email`), in the caller's
-transaction. Where the queue is not installed, Django's `send_mail` runs after the commit,
-so a request that is rolled back never sends anything.
+transaction: a request that is rolled back sends nothing, and nobody waits for SMTP.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from brorebro.mail import send_email
 from brorebro.validators import one_line
-
-try:
-    from brorebro.mail import send_email
-except ImportError:  # the queue is optional: without it, mail goes out after the commit
-    send_email = None
 
 
 def _send(to: str, subject: str, template: str, context: dict, purpose: str) -> None:
     subject = one_line(subject, max_length=150)
-    text = render_to_string(template, context)
-    if send_email is not None:
-        send_email([to], subject, text, purpose=purpose)
-        return
-    transaction.on_commit(
-        lambda: send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
-    )
+    send_email([to], subject, render_to_string(template, context), purpose=purpose)
 
 
 def _url(case, base_url: str) -> str:
