@@ -369,7 +369,7 @@ class CaseAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
             self.message_user(request, _("Add at least one listing to the proposal first."), messages.ERROR)
         else:
             case.publish_proposal()
-            notify.proposal_published(case, request.build_absolute_uri("/"))
+            notify.proposal_published(case, notify.site_url())
             self.message_user(
                 request,
                 _("The proposal is published; %(company)s has been e-mailed a link.")

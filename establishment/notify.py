@@ -59,5 +59,5 @@ def new_matches(case, listings: list, base_url: str) -> None:
 
 
 def site_url() -> str:
-    """The public address mails link to (SITE_URL), for mails sent outside a request."""
-    return getattr(settings, "SITE_URL", "") or "http://localhost:8000"
+    """The public address that e-mails link to (SITE_URL): right behind any proxy, and outside requests."""
+    return settings.SITE_URL
