@@ -30,3 +30,15 @@ class SubscribeForm(forms.Form):
 
 class FrequencyForm(forms.Form):
     frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices, widget=forms.RadioSelect)
+
+
+class ManageRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("If it has alerts, we send it a link to the page where you see and change them."),
+        error_messages={
+            "required": _("Enter your e-mail address."),
+            "invalid": _("Enter an e-mail address such as name@company.se."),
+        },
+    )

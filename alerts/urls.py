@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("premises/alert/", views.subscribe, {"section": "premises"}, name="subscribe_premises"),
     path("land/alert/", views.subscribe, {"section": "land"}, name="subscribe_land"),
+    path("alerts/", views.manage_request, name="manage_request"),
     path("alerts/requested/", views.requested, name="requested"),
     path("alerts/confirm/<str:token>/", views.confirm, name="confirm"),
     path("alerts/manage/<str:token>/", views.manage, name="manage"),

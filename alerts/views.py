@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from alerts import emails, tokens
-from alerts.forms import FrequencyForm, SubscribeForm
+from alerts.forms import FrequencyForm, ManageRequestForm, SubscribeForm
 from alerts.models import SavedSearch, normalise_email
 from alerts.searches import SEARCHES, SectionKey
 from brorebro.models import RateLimitHit
@@ -96,6 +96,22 @@ def _save(email: str, section: str, query: str, frequency: str, language: str) -
                 email=email, section=section, query=query, frequency=frequency, language=language
             )
             emails.send_confirmation(alert)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to the management page by e-mail; the answer is the same for any address."""
+    form = ManageRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        email = normalise_email(form.cleaned_data["email"])
+        if _rate_limited(request, email):
+            form.add_error(None, _rate_limit_message())
+        else:
+            alerts = list(SavedSearch.objects.for_email(email))
+            if alerts:
+                emails.send_notice(email, alerts, "manage", get_language() or settings.LANGUAGE_CODE)
+            return redirect("alerts:requested")
+    return render(request, "alerts/manage_request.html", {"form": form})
 
 
 @require_GET

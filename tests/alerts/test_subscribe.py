@@ -191,3 +191,27 @@ def test_the_admin_lists_alerts_and_changes_only_the_frequency(admin_client, ore
     assert response.status_code == 302
     alert.refresh_from_db()
     assert (alert.frequency, alert.email) == ("daily", "kund@example.se")
+
+
+def test_a_management_link_can_be_asked_for_without_telling_who_has_alerts(client, orebro, smtp_server):
+    SavedSearch.objects.create(
+        email="kund@example.se", section="premises", query="kind=office", language="sv"
+    )
+    has = client.post("/sv/alerts/", {"email": "Kund@example.se"})
+    has_not = client.post("/sv/alerts/", {"email": "okand@example.se"})
+    assert has.status_code == has_not.status_code == 302
+    assert has["Location"] == has_not["Location"] == "/sv/alerts/requested/"
+    run_worker()
+    [message] = smtp_server.messages  # only the address with alerts gets mail
+    assert message["To"] == "kund@example.se" and "Här är länken du bad om" in text_part(message)
+    page = client.get(link_to(message, "manage"))
+    assert page.status_code == 200 and page.content.decode().count('class="alert-item"') == 1
+
+
+def test_asking_for_a_management_link_is_rate_limited_and_checks_the_address(client, orebro, settings):
+    settings.ALERT_EMAIL_RATE_LIMIT = 1
+    assert client.post("/en/alerts/", {"email": "kund@example.se"}).status_code == 302
+    refused = client.post("/en/alerts/", {"email": "kund@example.se"})
+    assert refused.status_code == 200 and "try again in an hour" in refused.content.decode()
+    invalid = client.post("/en/alerts/", {"email": "nope"})
+    assert invalid.status_code == 200 and "Enter an e-mail address" in invalid.content.decode()

@@ -163,4 +163,10 @@ def test_the_alert_pages_have_no_axe_violations(page, demo, mail_to_live_server,
 
     page.goto(f"/{lang}/alerts/confirm/not-a-token/")
     assert_accessible(page)  # the expired or broken link page
+    page.goto(f"/{lang}/alerts/")
+    assert_accessible(page)  # asking for a new link to one's alerts
+    with page.expect_navigation():  # sent empty
+        page.locator("main form button[type=submit]").click()
+    assert page.locator(".error-summary").count() == 1
+    assert_accessible(page)
     assert_no_js_errors(page)
