@@ -42,8 +42,8 @@ from establishment.models import (
     ProposalItem,
     Recruitment,
 )
-from land.models import LandPlot
-from premises.models import Premises
+from land.models import LandPlot, Purpose
+from premises.models import Amenity, Kind, Premises
 
 REQUEST_FIELDS = [
     "company_name",
@@ -55,8 +55,8 @@ REQUEST_FIELDS = [
     "via_consultant",
     "language",
     "wants",
-    "premises_kinds",
-    "land_purposes",
+    "premises_kinds_display",
+    "land_purposes_display",
     "area_min_m2",
     "area_max_m2",
     "land_area_min_ha",
@@ -67,8 +67,8 @@ REQUEST_FIELDS = [
     "land_price_budget",
     "wanted_by",
     "municipalities",
-    "amenities",
-    "nice_amenities",
+    "amenities_display",
+    "nice_amenities_display",
     "land_rail",
     "land_water_sewer",
     "land_min_kw",
@@ -176,9 +176,26 @@ def export_cases(modeladmin, request, queryset):
     return csv_response("establishment-cases.csv", header, rows, stream=False)
 
 
+def _labels(field: str, choices, description):
+    """A read-only display of a list of choice keys (stored as JSON) by their labels."""
+    labels = dict(choices)
+
+    @admin.display(description=description)
+    def show(self, obj):
+        return ", ".join(str(labels.get(key, key)) for key in getattr(obj, field)) or "–"
+
+    return show
+
+
 @admin.register(EstablishmentRequest)
 class CaseAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     form = CaseForm
+    # The company's page is the company's own: its address is not handed to the officers.
+    view_on_site = False
+    premises_kinds_display = _labels("premises_kinds", Kind.choices, _("kinds of premises"))
+    land_purposes_display = _labels("land_purposes", Purpose.choices, _("land purposes"))
+    amenities_display = _labels("amenities", Amenity.choices, _("must-have amenities"))
+    nice_amenities_display = _labels("nice_amenities", Amenity.choices, _("nice-to-have amenities"))
     municipality_field = "concerned_municipalities"
     shared_policy = ANY_OF
     list_display = [

@@ -30,6 +30,7 @@ DEMO_CASES = [
         "area_max_m2": 5000,
         "amenities": ["loading_dock"],
         "max_km_motorway": Decimal("10"),
+        "municipality_codes": ["1880", "1861", "1860"],
         "jobs": 35,
         "status": CaseStatus.NEW,
         "days_ago": 3,
