@@ -48,8 +48,9 @@ T = TypeVar("T")
 # Cookies that do not make a request personal: the CSRF cookie (only a page that
 # renders a token depends on it, and such a page is never shared) and the language.
 _NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-# A stored response is kept for two time slots at most: its key changes with the slot.
-_STORE_SECONDS = 2 * versions.TIME_SLOT_SECONDS
+# How long a stored response or value is kept. Its key changes with the data (and, for
+# listings, with the time slot), so this only bounds the space that old entries hold.
+_STORE_SECONDS = 6 * versions.TIME_SLOT_SECONDS
 # Bigger bodies (a full open-data export) are still answered 304, but not stored.
 _STORE_MAX_BYTES = 4 * 1024 * 1024
 _STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X-Search-Valid")

@@ -53,10 +53,11 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 TRIGGER_PREFIX = "brorebro_dv_"
-# Visibility also depends on the clock (a listing unconfirmed for too long leaves the
-# search at a moment no write marks), so keys also carry the current time slot: such
-# changes show within this many seconds.
+# Listings' visibility also depends on the clock (a listing unconfirmed for too long
+# leaves the search at a moment no write marks), so keys of these kinds also carry the
+# current time slot: such changes show within this many seconds.
 TIME_SLOT_SECONDS = 300
+CLOCK_KINDS = frozenset({"premises", "land"})
 
 
 class DataVersion(models.Model):
@@ -192,9 +193,11 @@ def stamp(kinds: Iterable[str]) -> str:
 
 
 def current(kinds: Iterable[str]) -> str:
-    """A token naming the present state of `kinds`: their versions and the time slot.
+    """A token naming the present state of `kinds`: their versions (and the time slot, for listings).
 
     One small query, or none inside `pinned()`. A kind never written has version 0.
     """
-    slot = int(time.time()) // TIME_SLOT_SECONDS
-    return f"{stamp(kinds)}.{slot}"
+    kinds = set(kinds)
+    if kinds & CLOCK_KINDS:
+        return f"{stamp(kinds)}.{int(time.time()) // TIME_SLOT_SECONDS}"
+    return stamp(kinds)

@@ -295,3 +295,38 @@ def test_the_home_figures_are_shared_and_follow_a_write(orebro):
     PremisesFactory.create_batch(2, municipality=orebro)
     after = client.get("/en/?cold=3").content.decode()
     assert first != after  # the count of vacant premises moved at once
+
+
+def test_a_listing_that_expires_without_a_write_leaves_the_search_within_the_time_slot(orebro, settings):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    now = timezone.now()
+    old = now - dt.timedelta(days=settings.LISTING_HIDE_AFTER_DAYS) + dt.timedelta(minutes=1)
+    expiring = PremisesFactory(municipality=orebro, title="Snart dold", published_at=old, confirmed_at=old)
+    client = Client()
+    with time_machine.travel(now, tick=False):
+        assert expiring.title in titles_in_search(client)
+    # No write at all: only the clock moves past the listing's last day.
+    with time_machine.travel(now + dt.timedelta(seconds=versions.TIME_SLOT_SECONDS + 120), tick=False):
+        assert expiring.title not in titles_in_search(client)
+
+
+def test_survey_pages_do_not_expire_with_the_clock(client, db):
+    import time_machine
+    from django.utils import timezone
+
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        first = client.get("/sv/nki/")
+    with time_machine.travel(now + dt_hours(5), tick=False):
+        again = client.get("/sv/nki/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+def dt_hours(hours: int):
+    import datetime as dt
+
+    return dt.timedelta(hours=hours)
