@@ -243,8 +243,10 @@ def cold_phase(ep: dict) -> dict:
 RUN_ID = f"{os.getpid()}{int(time.time())}"
 
 
-def cold_url(url: str, i: int) -> str:
-    return f"{url}{'&' if '?' in url else '?'}cold={RUN_ID}-{i}"
+def cold_url(url: str, phase: str, i: int) -> str:
+    # The phase's name too: two phases may share a URL (the NKI export with 1 and 4 clients).
+    nonce = f"{RUN_ID}-{abs(hash(phase)) % 10**6}-{i}"
+    return f"{url}{'&' if '?' in url else '?'}cold={nonce}"
 
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -363,7 +365,7 @@ async def main_async(args) -> dict:
             host,
             port,
             clients,
-            (lambda i, urls=urls, name=ep["name"]: (name, cold_url(urls[i % len(urls)], i)))
+            (lambda i, urls=urls, name=ep["name"]: (name, cold_url(urls[i % len(urls)], name, i)))
             if ep.get("cold")
             else (lambda i, urls=urls, name=ep["name"]: (name, urls[i % len(urls)])),
             min(ep.get("seconds", args.seconds), args.seconds) * args.time_factor,
