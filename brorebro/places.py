@@ -36,6 +36,7 @@ from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -218,7 +219,13 @@ def _qualifies(candidate: Candidate, words: set[str]) -> bool:
     """Whether the words in brackets fit: a locality's municipality, else the kind (page language or English)."""
     if candidate.municipality and candidate.kind != "municipality":
         return set(fold(candidate.municipality).split()) <= words
-    return bool(words & (set(fold(candidate.kind_label).split()) | set(candidate.kind.split("_"))))
+    kind_words = set(fold(candidate.kind_label).split()) | set(candidate.kind.split("_"))
+    if candidate.kind == "municipality":
+        # A link copied from the other language says "(Kommun)" or "(Municipality)".
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                kind_words |= set(fold(str(_("Municipality"))).split())
+    return bool(words & kind_words)
 
 
 def _close_matches(folded: str) -> list[Candidate]:

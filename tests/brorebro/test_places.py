@@ -87,6 +87,7 @@ def test_a_name_shared_by_a_town_and_its_municipality_means_the_town(county_with
     assert resolve("Örebro").kind == "locality"
     municipality = resolve("Örebro (Municipality)")
     assert municipality.kind == "municipality"
+    assert resolve("Örebro (Kommun)") == municipality  # a link from the Swedish page
     orebro = Municipality.objects.get(code="1880")
     assert orebro.boundary.contains(municipality.point)
 
