@@ -238,6 +238,17 @@ class PremisesAdmin(
                 ]
             },
         ),
+        (
+            _("Specifications"),
+            {
+                "fields": [
+                    ("clear_height_m", "floor_load_kn_m2"),
+                    ("dock_doors", "ground_doors"),
+                    ("power_a", "office_m2", "year_built"),
+                ],
+                "description": _("For industrial and warehouse premises. Leave empty what does not apply."),
+            },
+        ),
         (_("Floor plan"), {"fields": ["floor_plan"]}),
         (
             _("Contact"),

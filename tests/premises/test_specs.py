@@ -187,3 +187,10 @@ def test_demo_data_gives_specs_instead_of_prose(county):
         kind__in=[Kind.WAREHOUSE, Kind.INDUSTRIAL], clear_height_m__isnull=False
     )
     assert with_specs.count() == Premises.objects.filter(kind__in=[Kind.WAREHOUSE, Kind.INDUSTRIAL]).count()
+
+
+def test_the_admin_edit_page_has_the_specs(admin_client, halls):
+    html = admin_client.get(f"/admin/premises/premises/{halls['big'].pk}/change/").content.decode()
+    for name in ("clear_height_m", "dock_doors", "ground_doors", "floor_load_kn_m2", "power_a", "office_m2"):
+        assert f'name="{name}"' in html
+    assert 'name="year_built" value="2021"' in html
