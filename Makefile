@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
 
-APT_RUN := python3.11 python3-venv libsqlite3-mod-spatialite gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext binutils
+APT_RUN := python3.11 python3-venv libsqlite3-mod-spatialite gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext binutils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 fonts-dejavu-core
 APT_TEST := $(APT_RUN) postgresql-15 postgresql-15-postgis-3 chromium fonts-dejavu-core
 
 .PHONY: run test ci install apt-run apt-test messages demo migrations-check lint format lock bench screenshots clean
