@@ -28,10 +28,11 @@ EXAMPLES = 300
 PREMISES_FILTERS = [
     "q", "municipality", "kind", "area_min", "area_max", "tenure", "rent_max", "price_max",
     "available_by", "amenity", "near", "radius_km", "bbox", "sort",
+    "clear_height_min", "dock_doors_min", "power_min", "motorway_km", "rail_km", "airport_km",
 ]  # fmt: skip
 LAND_FILTERS = [
     "q", "municipality", "purpose", "area_min_ha", "area_max_ha", "price_max", "plan_status",
-    "service", "rail", "landmark_kind", "within_km", "bbox", "sort",
+    "service", "rail", "landmark_kind", "within_km", "near", "radius_km", "bbox", "sort",
 ]  # fmt: skip
 NKI_TREND = ["area", "municipality"]
 NKI_EXPORT = ["year", "area_code", "authority_area", "format"]
@@ -52,6 +53,7 @@ ENDPOINTS = {
     "nki-municipality": ("/{lang}/nki/{code}/", ["area"]),
     "skills": ("/{lang}/skills/", [*SKILLS_FILTERS, "page"]),
     "skills-outcomes": ("/{lang}/skills/outcomes/", ["page"]),
+    "place-suggest": ("/{lang}/places/suggest", ["q"]),
     # Pages that read no parameters, but whose path carries a value.
     "premises-detail": ("/{lang}/premises/{id}/", []),
     "land-detail": ("/{lang}/land/{id}/", []),
@@ -70,6 +72,7 @@ PLAUSIBLE = [
     "fibre", "rail", "airport", "motorway", "it", "care", "visitor", "ongoing", "planned", "bygglov",
     "1", "2", "5", "10", "12", "18", "20", "500", "2023", "2025", "2027-01-31",
     "14.9,59.1,15.4,59.4", "15.0,59.0,15.5,59.5", "10,55,25,69", "59.2741,15.2066", "on", "true", "1",
+    "Kumla", "kumla", "Örebro", "Hallsberg Kombiterminal", "Berga (Ort, Kumla)", "E20", "ö",
     "sv", "en", "/sv/premises/", "//evil.example", "https://evil.example/", "/admin/",
 ]  # fmt: skip
 NASTY = [
