@@ -24,13 +24,19 @@ from premises.filters import PremisesFilterSet
 from premises.geojson import feature_collection
 from premises.models import Kind, Premises
 
+# The data a search answer depends on: the premises, the municipalities, and the land app's
+# landmarks that the "within (km) of a motorway junction / rail terminal / airport" filters
+# measure to. (Place names in "near" resolve against data of several kinds; those keys
+# also carry the listings' five-minute time slot.)
+CACHE_KINDS = ("premises", "municipalities", "land")
+
 
 def _filterset(request) -> PremisesFilterSet:
     return PremisesFilterSet(request.GET, queryset=Premises.objects.visible())
 
 
 @require_GET
-@public_response("premises", "municipalities")
+@public_response(*CACHE_KINDS)
 def search(request):
     filterset = _filterset(request)
     page = page_range = None
@@ -60,7 +66,7 @@ class MapForm(forms.Form):
 
 
 @require_GET
-@public_response("premises", "municipalities")
+@public_response(*CACHE_KINDS)
 def geojson(request):
     filterset = _filterset(request)
     map_form = MapForm(request.GET)
@@ -75,7 +81,7 @@ def geojson(request):
 
 
 @require_GET
-@public_response("premises", "municipalities")
+@public_response(*CACHE_KINDS)
 def export_csv(request):
     filterset = _filterset(request)
     if not filterset.is_valid():

@@ -145,3 +145,12 @@ def test_with_distance_to_annotates_metres_and_null_without_landmarks(two, landm
         "Lager i Törsjö": None,
         "Lager vid terminalen": None,
     }
+
+
+def test_a_new_landmark_changes_a_cached_search_at_once(client, two, landmarks):
+    query = {"airport_km": "3"}
+    assert titles(client.get("/sv/premises/", query)) == set()
+    LandmarkFactory(
+        kind=LandmarkKind.AIRPORT, name="Hallsbergs flygfält", location=wgs84_point(15.1310, 59.0730)
+    )
+    assert titles(client.get("/sv/premises/", query)) == {"Lager vid terminalen"}
