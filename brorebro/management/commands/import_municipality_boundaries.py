@@ -53,8 +53,6 @@ class Command(BaseCommand):
                 updates, errors = self.read_boundaries(gis, options)
         except ImportError_ as exc:
             raise CommandError(str(exc)) from None
-        except GDALException:
-            raise CommandError("GDAL stopped reading the file; it may be damaged.") from None
 
         for message in errors:
             self.stderr.write(message)

@@ -94,8 +94,6 @@ class Command(BaseCommand):
                 rows, errors = self.read_places(gis, options)
         except ImportError_ as exc:
             raise CommandError(str(exc)) from None
-        except GDALException:
-            raise CommandError("GDAL stopped reading the file; it may be damaged.") from None
 
         for message in errors:
             self.stderr.write(message)
