@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from brorebro.compare import parse_ids
 from brorebro.models import Municipality
 from establishment.models import MAX_DISTANCE_KM, EstablishmentRequest
 from land.filters import DecimalCommaField, LandPlotFilterSet
@@ -329,6 +330,8 @@ def initial_from_search(query) -> dict:
         kind, km = data.get("landmark_kind"), data.get("within_km")
         if kind in DISTANCE_FIELDS and km is not None:
             initial[DISTANCE_FIELDS[kind]] = km
+    elif origin == "shortlist":
+        return _initial_from_shortlist(query)
     else:
         return {}
     codes = data.get("municipality") or []
@@ -336,4 +339,38 @@ def initial_from_search(query) -> dict:
         initial["municipalities"] = list(
             Municipality.objects.in_county().filter(code__in=codes).values_list("pk", flat=True)
         )
+    return initial
+
+
+def _initial_from_shortlist(query) -> dict:
+    """The form's starting values from the compare page's shortlist (`from=shortlist&premises=1,2&land=3`).
+
+    What the company kept tells what it needs: the kinds and purposes, an area range that
+    spans the listings, their municipalities, and the listings themselves, named in the
+    free text so that the officers see them. Only listings still on offer are read.
+    """
+    wanted = parse_ids(query).ids
+    premises = list(
+        Premises.objects.visible().filter(pk__in=wanted["premises"]).select_related("municipality")
+    )
+    plots = list(LandPlot.objects.visible().filter(pk__in=wanted["land"]).select_related("municipality"))
+    if not premises and not plots:
+        return {}
+    initial: dict = {"wants": "either" if premises and plots else ("premises" if premises else "land")}
+    if premises:
+        initial["premises_kinds"] = sorted({p.kind for p in premises})
+        initial["area_min_m2"] = min(p.area_min_m2 for p in premises)
+        initial["area_max_m2"] = max(p.area_max_m2 or p.area_min_m2 for p in premises)
+    if plots:
+        initial["land_purposes"] = sorted({key for plot in plots for key in plot.purposes})
+        hectares = [Decimal(plot.area_m2) / 10_000 for plot in plots]
+        initial["land_area_min_ha"] = round(min(hectares), 2)
+        initial["land_area_max_ha"] = round(max(hectares), 2)
+    initial["municipalities"] = sorted({listing.municipality_id for listing in [*premises, *plots]})
+    lines = [str(_("Listings on my shortlist:"))]
+    lines += [
+        f"- {listing} ({listing.municipality.name}): {listing.get_absolute_url()}"
+        for listing in [*premises, *plots]
+    ]
+    initial["free_text"] = "\n".join(lines)
     return initial
