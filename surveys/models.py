@@ -7,6 +7,7 @@ the doors into it from the models.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -265,7 +266,7 @@ class PublishedResult(models.Model):
     """An official figure from outside the portal, e.g. the national average from Kolada."""
 
     SWEDEN = "0000"
-    COUNTY = "0018"
+    COUNTY = f"00{settings.COUNTY_CODE}"  # Kolada writes a county as 00 + its län code
 
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
