@@ -67,6 +67,14 @@ fi
 BOUNDARIES=$(realpath "$BOUNDARIES")
 
 scripts/apt-ensure.sh time
+case "$CACHE_URL" in
+  redis://*|rediss://*)
+    if ! $PY -c "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=3).ping()" "$CACHE_URL" 2>/dev/null; then
+      echo "Redis does not answer at $CACHE_URL (the workers share their cache there)." >&2
+      echo "Start redis-server, or set BENCH_CACHE_URL (BENCH_CACHE_URL=locmem:// gives each worker its own cache)." >&2
+      exit 2
+    fi ;;
+esac
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/br-bench.XXXXXX)
