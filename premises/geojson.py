@@ -29,6 +29,7 @@ PROPERTIES = (
     "external_ref",
     "municipality_code",
     "title",
+    "title_en",
     "kind",
     "locality",
     "area_min_m2",

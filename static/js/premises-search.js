@@ -35,10 +35,15 @@
     return parent.appendChild(BrMap.textElement(content, tag));
   }
 
+  // The English title where the officer gave one; otherwise the Swedish one.
+  function title(props) {
+    return data.lang === "en" && props.title_en ? props.title_en : props.title;
+  }
+
   function popup(props) {
     var box = document.createElement("div");
     box.className = "map-popup";
-    text(box, "strong", props.title);
+    text(box, "strong", title(props));
     text(box, "p", (kinds[props.kind] || props.kind) + " · " + props.locality);
     var area = formatNumber(props.area_min_m2);
     if (props.area_max_m2 !== props.area_min_m2) { area += "–" + formatNumber(props.area_max_m2); }
@@ -61,7 +66,7 @@
         if (feature.properties.cluster) {
           return BrMap.clusterMarker(map, latlng, feature.properties.count, data.textCluster);
         }
-        var marker = L.marker(latlng, { title: feature.properties.title, alt: feature.properties.title });
+        var marker = L.marker(latlng, { title: title(feature.properties), alt: title(feature.properties) });
         marker.bindPopup(popup(feature.properties));
         return marker;
       },

@@ -83,3 +83,13 @@ def test_the_demo_listings_with_an_english_description_have_an_english_title(cou
     assert english.count() >= 10
     assert not english.filter(title_en="").exists()
     assert Premises.objects.get(external_ref="HAL-301").title_en == "Warehouse by the Samzon intermodal terminal"
+
+
+def test_the_map_layer_carries_the_english_title_for_the_english_map(client, orebro):
+    PremisesFactory(municipality=orebro, title="Kontor vid Järntorget", title_en="Offices by Järntorget")
+    PremisesFactory(municipality=orebro, title="Lagerhall i Törsjö")
+
+    features = client.get("/api/premises.geojson?zoom=14").json()["features"]
+
+    titles = {f["properties"]["title"]: f["properties"]["title_en"] for f in features}
+    assert titles == {"Kontor vid Järntorget": "Offices by Järntorget", "Lagerhall i Törsjö": ""}

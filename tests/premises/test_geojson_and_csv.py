@@ -46,6 +46,7 @@ def test_geojson_is_a_feature_collection_in_wgs84(client, catalogue):
         "external_ref": "OFF",
         "municipality_code": "1880",
         "title": "Kontor vid Järntorget",
+        "title_en": "",
         "kind": "office",
         "locality": "Örebro",
         "area_min_m2": 100,
