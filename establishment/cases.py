@@ -79,3 +79,36 @@ def record_new_matches(kind: str, pks: list[int]) -> list[EstablishmentRequest]:
             notify.new_matches(case, found, notify.site_url())  # one e-mail for them all
         touched.append(case)
     return touched
+
+
+def rematch(case: EstablishmentRequest) -> tuple[set[int], set[int]]:
+    """Match an open case again and make `concerned_municipalities` what the rule says now.
+
+    Listings change without being saved into a case (a landmark moves, a listing expires, the
+    request is edited), so the scheduled job runs this for every open case. A case concerns
+    the municipalities the company chose, those with a match now, and those whose officers
+    have put a listing in its proposal (their work stays theirs). New matches are recorded
+    as new, as when a listing is saved. Returns the municipality ids added and removed.
+    """
+    result = match(case)
+    wanted = (
+        {m.pk for m in case.municipalities.all()}
+        | result.municipality_ids
+        | set(case.proposal_items.values_list("municipality_id", flat=True))
+    )
+    current = set(case.concerned_municipalities.values_list("pk", flat=True))
+    known = set(case.known_matches.values_list("premises_id", "land_plot_id"))
+    now = timezone.now()
+    KnownMatch.objects.bulk_create(
+        KnownMatch(
+            case=case,
+            is_new=True,
+            first_seen_at=now,
+            premises=c.listing if c.kind == "premises" else None,
+            land_plot=c.listing if c.kind == "land" else None,
+        )
+        for c in result.matches
+        if ((c.listing.pk, None) if c.kind == "premises" else (None, c.listing.pk)) not in known
+    )
+    case.concerned_municipalities.set(wanted)
+    return wanted - current, current - wanted
