@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.contrib.gis.geos import Point
 
+from premises.models import Kind
 from tests.establishment.factories import RequestFactory
 from tests.land.factories import LandmarkFactory, LandPlotFactory
 from tests.premises.factories import PremisesFactory
@@ -12,6 +13,19 @@ E0, N0 = 480000.0, 6540000.0
 
 def at(dx: float, dy: float = 0.0) -> Point:
     return Point(E0 + dx, N0 + dy, srid=settings.SRID)
+
+
+def warehouse(premises_factory, municipality, title, **kwargs):
+    """A 3 000 m² warehouse 1 km from the spot: what the cases of these tests look for."""
+    return premises_factory(
+        municipality=municipality,
+        title=title,
+        kind=Kind.WAREHOUSE,
+        area_min_m2=3000,
+        area_max_m2=3000,
+        location=at(1000),
+        **kwargs,
+    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from establishment.cases import record_new_matches
 from establishment.models import CaseStatus, KnownMatch, Recruitment
 from establishment.stats import yearly_figures
 from premises.models import Kind, PremisesStatus
-from tests.establishment.conftest import at
+from tests.establishment.conftest import warehouse
 from tests.skills.factories import AssessmentFactory, OccupationFactory, ProgrammeFactory
 from tests.surveys.factories import make_round, respond, same
 
@@ -25,18 +25,6 @@ def case(request_factory, laxa):
         area_min_m2=2000,
         area_max_m2=5000,
         concerned=[laxa],
-    )
-
-
-def warehouse(premises_factory, municipality, title, **kwargs):
-    return premises_factory(
-        municipality=municipality,
-        title=title,
-        kind=Kind.WAREHOUSE,
-        area_min_m2=3000,
-        area_max_m2=3000,
-        location=at(1000),
-        **kwargs,
     )
 
 

@@ -8,17 +8,7 @@ from django.core.management import call_command
 
 from establishment.models import CaseStatus, KnownMatch, ProposalItem
 from premises.models import Kind, PremisesStatus
-
-
-def _warehouse(premises_factory, municipality, title, **extra):
-    return premises_factory(
-        municipality=municipality,
-        title=title,
-        kind=Kind.WAREHOUSE,
-        area_min_m2=2000,
-        area_max_m2=5000,
-        **extra,
-    )
+from tests.establishment.conftest import warehouse
 
 
 def _case(request_factory, *concerned):
@@ -34,7 +24,7 @@ def _run() -> str:
 def test_a_municipality_whose_only_match_went_away_no_longer_sees_the_case(
     request_factory, premises_factory, laxa, orebro
 ):
-    listing = _warehouse(premises_factory, orebro, "Örebrolager")
+    listing = warehouse(premises_factory, orebro, "Örebrolager")
     case = _case(request_factory, laxa, orebro)  # Örebro was concerned through this match
     case.municipalities.set([laxa])  # the company chose Laxå
     listing.status = PremisesStatus.ARCHIVED
@@ -49,7 +39,7 @@ def test_a_match_that_appears_without_a_save_reaches_its_municipality(
     request_factory, premises_factory, laxa, orebro
 ):
     case = _case(request_factory, laxa)
-    listing = _warehouse(premises_factory, orebro, "Örebrolager", status=PremisesStatus.DRAFT)
+    listing = warehouse(premises_factory, orebro, "Örebrolager", status=PremisesStatus.DRAFT)
     # A write that no signal sees, as a bulk update or a landmark move would be.
     type(listing).objects.filter(pk=listing.pk).update(status=PremisesStatus.PUBLISHED)
 
@@ -63,7 +53,7 @@ def test_a_match_that_appears_without_a_save_reaches_its_municipality(
 def test_chosen_municipalities_and_proposals_keep_the_case(request_factory, premises_factory, laxa, orebro):
     case = _case(request_factory, laxa)
     case.municipalities.set([laxa])
-    listing = _warehouse(premises_factory, orebro, "Föreslaget", status=PremisesStatus.DRAFT)
+    listing = warehouse(premises_factory, orebro, "Föreslaget", status=PremisesStatus.DRAFT)
     ProposalItem.objects.create(case=case, municipality=orebro, premises=listing)
 
     _run()
@@ -75,7 +65,7 @@ def test_closed_cases_are_left_as_they_are(request_factory, premises_factory, la
     case = _case(request_factory, laxa)
     case.status = CaseStatus.WITHDRAWN
     case.save()
-    _warehouse(premises_factory, orebro, "Örebrolager")
+    warehouse(premises_factory, orebro, "Örebrolager")
 
     _run()
 
