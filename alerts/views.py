@@ -20,10 +20,7 @@ from alerts import emails, tokens
 from alerts.forms import FrequencyForm, ManageRequestForm, SubscribeForm
 from alerts.models import SavedSearch, normalise_email
 from alerts.searches import SEARCHES, SectionKey
-from brorebro.models import RateLimitHit
-from brorebro.proxies import client_address, rate_key
-
-RATE_WINDOW_SECONDS = 3600
+from brorebro.inquiries import rate_limited
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,11 +64,13 @@ def _search_params(data) -> QueryDict:
 
 
 def _rate_limited(request: HttpRequest, email: str) -> bool:
-    limits = {
-        rate_key("alert-address", client_address(request)): settings.ALERT_RATE_LIMIT,
-        rate_key("alert-email", email): settings.ALERT_EMAIL_RATE_LIMIT,
-    }
-    return not RateLimitHit.objects.attempt(limits, RATE_WINDOW_SECONDS)
+    return rate_limited(
+        request,
+        email,
+        scope="alert",
+        per_address=settings.ALERT_RATE_LIMIT,
+        per_email=settings.ALERT_EMAIL_RATE_LIMIT,
+    )
 
 
 def _rate_limit_message() -> str:

@@ -97,16 +97,28 @@ class InquiryForm(forms.ModelForm):
         return bool(self.cleaned_data.get("website"))
 
 
-def rate_limited(request, email: str) -> bool:
-    """Whether this inquiry is one too many from its client address or for its e-mail address.
+def rate_limited(
+    request,
+    email: str,
+    *,
+    scope: str = "inquiry",
+    per_address: int | None = None,
+    per_email: int | None = None,
+) -> bool:
+    """Whether this public form post is one too many from its client address or for its e-mail.
 
-    Counted in the database (`RateLimitHit`), shared by every worker and server. The
-    per-address limit is the wider one, so colleagues behind one office address are not
+    Counted in the database (`RateLimitHit`), shared by every worker and server, per hour and
+    per `scope` (inquiries and establishment requests: "inquiry"; saved searches: "alert").
+    The per-address limit is the wider one, so colleagues behind one office address are not
     locked out; the per-e-mail limit stops one sender who changes address.
     """
+    if per_address is None:
+        per_address = settings.INQUIRY_RATE_LIMIT
+    if per_email is None:
+        per_email = settings.INQUIRY_EMAIL_RATE_LIMIT
     limits = {
-        rate_key("inquiry-address", client_address(request)): settings.INQUIRY_RATE_LIMIT,
-        rate_key("inquiry-email", email.strip().lower()): settings.INQUIRY_EMAIL_RATE_LIMIT,
+        rate_key(f"{scope}-address", client_address(request)): per_address,
+        rate_key(f"{scope}-email", email.strip().lower()): per_email,
     }
     return not RateLimitHit.objects.attempt(limits, RATE_WINDOW_SECONDS)
 
