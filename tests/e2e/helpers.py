@@ -82,3 +82,27 @@ def block_foreign(route):
         route.continue_()
     else:
         route.abort()
+
+
+def wait_until_true(page, expression: str, arg=None, timeout_s: float = 10.0) -> None:
+    """Wait until a JavaScript expression (or function of `arg`) is true on the page.
+
+    Playwright's `wait_for_function` compiles its predicate with eval, which the portal's
+    Content-Security-Policy (no 'unsafe-eval') refuses whenever the first check fails;
+    `evaluate` is not subject to it, so this polls from Python. An expression that throws
+    (an element not there yet) counts as false.
+    """
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return
+        except PlaywrightError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(100)

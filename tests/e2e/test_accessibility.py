@@ -12,7 +12,13 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import assert_no_js_errors, axe_violations, block_foreign, format_violations
+from tests.e2e.helpers import (
+    assert_no_js_errors,
+    axe_violations,
+    block_foreign,
+    format_violations,
+    wait_until_true,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +100,12 @@ AREAS = {
         ("premises",),
         [
             ("search", _go("/{lang}/premises/")),
-            ("search with filter chips", _go("/{lang}/premises/?kind=office&kind=warehouse&municipality=1880&bbox=14.5,58.8,15.8,59.6&sort=area_desc")),
+            (
+                "search with filter chips",
+                _go(
+                    "/{lang}/premises/?kind=office&kind=warehouse&municipality=1880&bbox=14.5,58.8,15.8,59.6&sort=area_desc"
+                ),
+            ),
             ("search with invalid input", _go("/{lang}/premises/?area_min=-5&area_max=many&near=north")),
             ("detail", _go_first("/{lang}/premises/", r"^/{lang}/premises/\d+/$")),
             ("inquiry with errors", _inquiry_errors("/{lang}/premises/", r"^/{lang}/premises/\d+/$")),
@@ -191,7 +202,8 @@ def test_premises_search_works_with_the_keyboard_alone(page, demo):
     _tab_to(page, lambda f: f["tag"] == "button" and f["type"] == "submit", "the search button")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"municipality={code}"))
-    page.wait_for_function(
+    wait_until_true(
+        page,
         "(n) => { const c = document.querySelector('#result-count');"
         " return c && c.textContent.replace(/\\D/g, '') === String(n); }",
         arg=expected,

@@ -12,7 +12,7 @@ import pytest
 from brorebro.models import Municipality
 from brorebro.spatial import WGS84, transformed
 from premises.models import Premises
-from tests.e2e.helpers import assert_no_js_errors, login_admin
+from tests.e2e.helpers import assert_no_js_errors, login_admin, wait_until_true
 from tests.factories import make_officer
 
 pytestmark = pytest.mark.e2e
@@ -38,7 +38,7 @@ def laxa_officer_page(page, demo):
 
 def screen_point(page, lat: float, lon: float) -> dict:
     """Where (lat, lon) is in the window, through the map's own projection."""
-    page.wait_for_function("window.__maps && window.__maps.length > 0")
+    wait_until_true(page, "window.__maps && window.__maps.length > 0")
     page.evaluate("window.__maps[0].getContainer().scrollIntoView({block: 'center'})")
     return page.evaluate(
         """([lat, lon]) => {
@@ -67,7 +67,7 @@ def test_officer_places_and_moves_the_point_of_new_premises(laxa_officer_page, l
 
     # Place: one click on the map, no toolbar button first (after panning to Laxå, as the
     # officer would).
-    page.wait_for_function("window.__maps && window.__maps.length > 0")
+    wait_until_true(page, "window.__maps && window.__maps.length > 0")
     page.evaluate(
         "([lat, lon]) => window.__maps[0].setView([lat, lon], 11, {animate: false})", list(LAXA_TOWN)
     )
@@ -78,7 +78,7 @@ def test_officer_places_and_moves_the_point_of_new_premises(laxa_officer_page, l
     assert page.evaluate("L.Icon.Default.imagePath") == "/static/leaflet/images/"
     src = marker.get_attribute("src")
     assert src.startswith("/static/leaflet/images/marker-icon"), src
-    page.wait_for_function("document.querySelector('.leaflet-marker-icon').naturalWidth > 0")
+    wait_until_true(page, "document.querySelector('.leaflet-marker-icon').naturalWidth > 0")
     lat, lon = stored_lat_lon(page)
     assert lat == pytest.approx(LAXA_TOWN[0], abs=0.01) and lon == pytest.approx(LAXA_TOWN[1], abs=0.01)
 
@@ -114,7 +114,7 @@ def test_a_click_moves_the_point_of_existing_premises(laxa_officer_page):
     premises = Premises.objects.filter(municipality__code="1860").order_by("pk").first()
     page.goto(f"/admin/premises/premises/{premises.pk}/change/")
     page.locator(".leaflet-marker-icon").wait_for()
-    page.wait_for_function("document.querySelector('.leaflet-marker-icon').naturalWidth > 0")
+    wait_until_true(page, "document.querySelector('.leaflet-marker-icon').naturalWidth > 0")
 
     before = stored_lat_lon(page)
     page.evaluate("window.__maps[0].getContainer().scrollIntoView({block: 'center'})")

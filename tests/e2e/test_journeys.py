@@ -13,7 +13,7 @@ import time
 import pytest
 from django.apps import apps
 
-from tests.e2e.helpers import assert_no_js_errors, login_admin
+from tests.e2e.helpers import assert_no_js_errors, login_admin, wait_until_true
 from tests.factories import make_officer
 
 pytestmark = pytest.mark.e2e
@@ -167,7 +167,7 @@ def test_land_search_draws_one_shape_per_filtered_plot(page, demo):
 
 def click_on_map(page, map_selector: str, lat: float, lon: float) -> None:
     """A real mouse click on the Leaflet map at (lat, lon), via the map django-leaflet created."""
-    page.wait_for_function("() => window.__e2eMaps && window.__e2eMaps.length > 0")
+    wait_until_true(page, "() => window.__e2eMaps && window.__e2eMaps.length > 0")
     point = page.evaluate(
         "([lat, lon]) => { const m = window.__e2eMaps[window.__e2eMaps.length - 1];"
         " m.setView([lat, lon], 14, {animate: false});"

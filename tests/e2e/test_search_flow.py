@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import assert_no_js_errors
+from tests.e2e.helpers import assert_no_js_errors, wait_until_true
 
 pytestmark = pytest.mark.e2e
 
@@ -14,10 +14,10 @@ FOCUSED_ID = "() => document.activeElement && document.activeElement.id"
 
 
 def _results_in_view(page) -> None:
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'results-heading'")
+    wait_until_true(page, "() => document.activeElement && document.activeElement.id === 'results-heading'")
     # Smooth scrolling takes a moment; the results must end up at the top of the window.
-    page.wait_for_function(
-        "() => Math.abs(document.getElementById('results').getBoundingClientRect().top) < 40"
+    wait_until_true(
+        page, "() => Math.abs(document.getElementById('results').getBoundingClientRect().top) < 40"
     )
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import assert_no_js_errors, axe_violations, format_violations
+from tests.e2e.helpers import assert_no_js_errors, axe_violations, format_violations, wait_until_true
 
 pytestmark = pytest.mark.e2e
 
@@ -26,8 +26,8 @@ def test_a_visitor_keeps_premises_and_land_and_compares_them(page, demo):
     cards.nth(0).locator("button.shortlist-toggle").click()
     cards.nth(1).locator("button.shortlist-toggle").click()
     assert cards.nth(0).locator("button.shortlist-toggle").inner_text().startswith("Ta bort från min lista")
-    page.wait_for_function(
-        "() => document.querySelector('#shortlist-status').textContent.includes('(2 av 5)')"
+    wait_until_true(
+        page, "() => document.querySelector('#shortlist-status').textContent.includes('(2 av 5)')"
     )
 
     page.goto("/sv/land/")
@@ -65,8 +65,9 @@ def test_the_shortlist_holds_five_and_says_when_it_is_full(page, demo):
     for i in range(5):
         buttons.nth(i).click()
     buttons.nth(5).click()
-    page.wait_for_function(
-        "() => document.querySelector('#shortlist-status').textContent.startsWith('Your shortlist is full')"
+    wait_until_true(
+        page,
+        "() => document.querySelector('#shortlist-status').textContent.startsWith('Your shortlist is full')",
     )
     assert buttons.nth(5).inner_text().startswith("Add to shortlist")
     kept = page.evaluate("JSON.parse(localStorage.getItem('brorebro.shortlist'))")
