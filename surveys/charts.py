@@ -1,9 +1,13 @@
 """A line chart laid out on the server, for an accessible SVG that needs no JavaScript.
 
-Python computes coordinates; the template `surveys/includes/trend_chart.html` writes the
-SVG, so all text is escaped by the template engine. Each line differs from the others
-in three ways besides colour: its dash pattern, its marker shape and a label at its
-end, so the chart reads in greyscale and for people who do not see colour.
+Python computes coordinates and writes the SVG (`LineChart.svg()`, which the template
+`surveys/includes/trend_chart.html` places with the `trend_svg` tag): a chart has a
+few hundred elements, which the template engine took longer to write than the rest
+of the page. Every text in it (titles, labels, values) is escaped there as a template
+would (text already marked safe, such as a translated title, is kept); the rest are
+numbers and path data this module formats. Each line differs from the others in three
+ways besides colour: its dash pattern, its marker shape and a label at its end, so the
+chart reads in greyscale and for people who do not see colour.
 """
 
 from __future__ import annotations
@@ -11,6 +15,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
+
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from surveys.trends import TrendPoint, TrendSeries
 
@@ -250,3 +259,72 @@ class LineChart:
             s.legend_marker = marker_path(
                 s.shape, self.plot_right + self.label_offset - 10, s.label_y - 4, 4.5
             )
+
+    # --- SVG ---------------------------------------------------------------------------------
+    def svg(self, svg_id: str, svg_class: str, title: str, desc: str) -> SafeString:
+        """The chart as an SVG element, its title and description for screen readers.
+
+        Text is escaped here; path data, colours and coordinates are this module's own.
+        """
+        ident, left, right, bottom = escape(svg_id), self.plot_left, self.plot_right, self.plot_bottom
+        out = [
+            f'<svg class="{escape(svg_class)}" viewBox="0 0 {self.width} {self.height}" role="img" '
+            f'aria-labelledby="{ident}-title {ident}-desc" xmlns="http://www.w3.org/2000/svg" '
+            'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, Arial, sans-serif" font-size="13">\n'
+            f'<title id="{ident}-title">{escape(title)}</title>\n'
+            f'<desc id="{ident}-desc">{escape(desc)}</desc>\n'
+            '<g class="nki-grid">\n'
+        ]
+        for tick in self.y_ticks:
+            y = f"{tick.pos:.1f}"
+            out.append(
+                f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" stroke="#d5dde4" stroke-width="1"/>'
+                f'<text x="{left - 8}" y="{y}" dy="4" text-anchor="end" fill="#4a5562">{escape(tick.label)}</text>\n'
+            )
+        for tick in self.x_ticks:
+            x = f"{tick.pos:.1f}"
+            out.append(f'<line x1="{x}" x2="{x}" y1="{bottom}" y2="{bottom + 5}" stroke="#4a5562"/>')
+            if tick.label:
+                out.append(
+                    f'<text x="{x}" y="{bottom + 20}" text-anchor="middle" fill="#1b1f24">{escape(tick.label)}</text>'
+                )
+            out.append("\n")
+        out.append(
+            f'<line x1="{left}" x2="{right}" y1="{bottom}" y2="{bottom}" stroke="#4a5562"/>\n'
+            f'<line x1="{left}" x2="{left}" y1="{self.plot_top}" y2="{bottom}" stroke="#4a5562"/>\n'
+            f'<text x="{self.plot_mid_x:.1f}" y="{self.x_axis_label_y}" text-anchor="middle" fill="#1b1f24" '
+            f'font-weight="600">{escape(_("Survey year"))}</text>\n'
+            f'<text transform="translate({self.y_axis_label_x} {self.plot_mid_y:.1f}) rotate(-90)" '
+            f'text-anchor="middle" fill="#1b1f24" font-weight="600">{escape(_("NKI (0–100)"))}</text>\n'
+            "</g>\n"
+        )
+        for line in self.plotted:
+            colour = line.colour
+            label = escape(line.series.label)
+            out.append('<g class="nki-line">\n')
+            for p in line.points:
+                if p.whisker:
+                    out.append(
+                        f'<path d="{p.whisker}" stroke="{colour}" stroke-opacity="0.55" stroke-width="1.5" fill="none"/>\n'
+                    )
+            dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+            for d in line.paths:
+                out.append(
+                    f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2.5"{dash} stroke-linejoin="round"/>\n'
+                )
+            for p in line.points:
+                out.append(
+                    f'<path d="{p.marker}" fill="{colour}" stroke="#fff" stroke-width="1"><title>{label} '
+                    f"{p.point.year}: {escape(p.point.value_text)}</title></path>\n"
+                )
+                if p.ring:
+                    out.append(f'<path class="nki-few" d="{p.ring}" fill="#fff" aria-hidden="true"/>\n')
+            if line.points:
+                short = escape(Truncator(line.series.short_label).chars(self.label_chars))
+                out.append(
+                    f'<path d="{line.legend_marker}" fill="{colour}"/>\n'
+                    f'<text x="{line.label_x:.1f}" y="{line.label_y:.1f}" fill="{colour}" font-weight="600">{short}</text>\n'
+                )
+            out.append("</g>\n")
+        out.append("</svg>")
+        return mark_safe("".join(out))  # noqa: S308 - every text above is escaped

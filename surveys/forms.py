@@ -6,15 +6,22 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from brorebro.models import Municipality
+from brorebro.caching import county_municipality_choices, shared
 from surveys.models import AuthorityArea
 from surveys.nki import REGION, TOTAL
 
 
 def area_choices() -> list[tuple[str, str]]:
-    return [(TOTAL, _("Total"))] + [(a.slug, a.name) for a in AuthorityArea.objects.all()]
+    """The total and every area, named in the current language; read once per data version and language."""
+    return shared(
+        ("surveys",),
+        "nki-area-choices",
+        lambda: [(TOTAL, str(_("Total")))] + [(a.slug, a.name) for a in AuthorityArea.objects.all()],
+        get_language(),
+    )
 
 
 class TrendFilterForm(forms.Form):
@@ -30,9 +37,7 @@ class TrendFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = area_choices()
         if with_municipalities:
-            self.fields["municipality"].choices = [
-                (m.code, m.name) for m in Municipality.objects.in_county().defer("boundary")
-            ]
+            self.fields["municipality"].choices = county_municipality_choices()
         else:
             del self.fields["municipality"]
 

@@ -431,6 +431,8 @@ class NkiStoredUnits(models.Model):
     of `surveys.nki.Estimate`, from which value, interval and grade follow exactly.
     `factors` is left empty: the factor indexes are computed when asked for (one page,
     one municipality), as storing them would make every store several times slower.
+    `export`: the same units as the CSV export writes them (`surveys.export.stored_text`),
+    formatted once here so that an export of every unit only joins text.
     """
 
     data_version_exempt = True
@@ -439,6 +441,7 @@ class NkiStoredUnits(models.Model):
     code = models.CharField(max_length=10)  # a municipality code, or "region"
     nki = models.JSONField(default=list)
     factors = models.JSONField(default=list)
+    export = models.TextField(default="", blank=True)
 
     class Meta:
         constraints = [

@@ -462,21 +462,47 @@ class UnitResult:
 
 
 class NkiResults:
-    """Every unit's NKI (and optionally factor indexes) for a set of rounds."""
+    """Every unit's NKI (and optionally factor indexes) for a set of rounds.
+
+    `municipalities` (every municipality, by name) is read when first asked for when
+    not given: the pages that read stored results name only a few, which they have.
+    """
 
     def __init__(
         self,
         rounds: list[SurveyRound],
         areas: list[AuthorityArea],
-        municipalities: list[Municipality],
+        municipalities: list[Municipality] | None,
         factors: list[ServiceFactor],
     ):
         self.rounds = rounds
         self.areas = areas
-        self.municipalities = municipalities
+        self._municipalities = municipalities
         self.factors = factors
         self._nki: dict[tuple[int, str, str], UnitResult] = {}
         self._factor: dict[tuple[int, str, str, str], Estimate] = {}
+        self._counted: dict[int, list[AuthorityArea]] | None = None
+
+    @property
+    def municipalities(self) -> list[Municipality]:
+        if self._municipalities is None:
+            self._municipalities = list(Municipality.objects.defer("boundary"))
+        return self._municipalities
+
+    def counted_areas(self, survey_round: SurveyRound) -> list[AuthorityArea]:
+        """The areas counted toward the round's total, in area order (one query for all rounds)."""
+        if self._counted is None:
+            through = SurveyRound.counted_areas.through
+            pairs = through.objects.filter(surveyround_id__in=[r.pk for r in self.rounds]).values_list(
+                "surveyround_id", "authorityarea_id"
+            )
+            counted: dict[int, set[int]] = {}
+            for round_id, area_id in pairs:
+                counted.setdefault(round_id, set()).add(area_id)
+            self._counted = {
+                r.pk: [a for a in self.areas if a.pk in counted.get(r.pk, ())] for r in self.rounds
+            }
+        return self._counted.get(survey_round.pk, [])
 
     def get(self, year: int, area_code: str, area_slug: str = TOTAL) -> UnitResult | None:
         return self._nki.get((year, area_code, area_slug))
@@ -653,10 +679,12 @@ def compute(
 # is computed once for all rounds and units and stored (NkiStoredUnits);
 # `results()` reads the stored units while the data version they were computed from
 # is still current, and recomputes them first otherwise. The numbers are exactly
-# compute()'s: each unit's estimate is stored as its exact integer parts.
+# compute()'s: each unit's estimate is stored as its exact integer parts. Each unit is
+# also stored as the export writes it (`stored_export()`, `surveys.export.stored_text`),
+# so that an export of every unit formats nothing per request.
 _STAMP_KINDS = ("surveys", "municipalities")
 # Part of the stamp: units stored in an older layout are recomputed, not misread.
-_STORE_LAYOUT = "2"
+_STORE_LAYOUT = "3"
 
 
 def _stamp() -> str:
@@ -707,22 +735,56 @@ def store(stamp: str | None = None) -> bool:
         # NKI only: the factor indexes' suppression (six more tables per round) would make
         # this many times slower, and only one page shows them, for one municipality.
         full = compute()
+        # The export's text of the units (see NkiStoredUnits.export). Imported here: the
+        # export reads this module's results.
+        from surveys.export import stored_text
+
         by_unit: dict[tuple[int, str], NkiStoredUnits] = {}
+        units_of: dict[tuple[int, str], list[UnitResult]] = {}
         round_ids = {r.year: r.pk for r in full.rounds}
-
-        def row_for(year: int, code: str) -> NkiStoredUnits:
-            key = (round_ids[year], code)
-            if key not in by_unit:
-                by_unit[key] = NkiStoredUnits(survey_round_id=key[0], code=code, nki=[], factors=[])
-            return by_unit[key]
-
         for unit in full:
-            row_for(unit.year, unit.area_code).nki.append([unit.area_slug, *_estimate_row(unit.estimate)])
+            # What the public sees, computed once for both stored forms (as results() sets it).
+            unit.estimate._public = unit.estimate.public_tenths()
+            key = (round_ids[unit.year], unit.area_code)
+            row = by_unit.get(key)
+            if row is None:
+                row = by_unit[key] = NkiStoredUnits(survey_round_id=key[0], code=key[1], nki=[], factors=[])
+                units_of[key] = []
+            row.nki.append([unit.area_slug, *_estimate_row(unit.estimate)])
+            units_of[key].append(unit)
+        for key, row in by_unit.items():
+            row.export = stored_text(units_of[key], full.areas)
         NkiStoredUnits.objects.all().delete()
         NkiStoredUnits.objects.bulk_create(by_unit.values(), batch_size=500)
         snapshot.stamp, snapshot.computed_at = stamp, timezone.now()
         snapshot.save(update_fields=["stamp", "computed_at"])
     return True
+
+
+def _make_current() -> None:
+    """Store the units first if survey data or municipalities have changed since they were stored."""
+    stamp = _stamp()
+    if not NkiSnapshot.objects.filter(pk=1, stamp=stamp).exists():
+        store(stamp)
+
+
+def stored_export(
+    years: Iterable[int] | None = None, codes: Iterable[str] | None = None
+) -> list[tuple[int, str, str]]:
+    """(year, unit code, `NkiStoredUnits.export`) of the stored units of `years` and `codes` (all by default).
+
+    The export's text of every unit, current like `results()`: at most three queries (the
+    data version, the snapshot's stamp and the stored units; the units are recomputed
+    first if they are out of date). `codes` are unit codes as stored: municipality
+    codes and REGION, which is here only when asked for.
+    """
+    _make_current()
+    stored = NkiStoredUnits.objects.all()
+    if years is not None:
+        stored = stored.filter(survey_round__year__in=list(years))
+    if codes is not None:
+        stored = stored.filter(code__in=list(codes))
+    return list(stored.values_list("survey_round__year", "code", "export"))
 
 
 def results(
@@ -734,22 +796,21 @@ def results(
     changed since they were stored. Factor indexes are not stored: with `factors`
     this is compute() itself (the municipality page asks for one round and one
     municipality). A fixed number of queries: the data version (none inside a cached
-    public view, which has read it already), the snapshot's stamp, rounds with their
-    counted areas, areas, municipalities and the stored units of the rounds and units
-    asked for.
+    public view, which has read it already), the snapshot's stamp, rounds, areas and
+    the stored units of the rounds and units asked for; counted areas and
+    municipalities one more each, when first asked for.
     """
     if factors:
         return compute(years, factors=True, codes=codes)
-    stamp = _stamp()
-    if not NkiSnapshot.objects.filter(pk=1, stamp=stamp).exists():
-        store(stamp)
-    rounds = SurveyRound.objects.prefetch_related("counted_areas")
+    _make_current()
+    # No counted areas (NkiResults.counted_areas() reads them if asked) and no
+    # municipalities (NkiResults.municipalities): the stored units need neither.
+    rounds = SurveyRound.objects.all()
     if years is not None:
         rounds = rounds.filter(year__in=list(years))
     round_list = list(rounds)
     areas = list(AuthorityArea.objects.all())
-    municipalities = list(Municipality.objects.defer("boundary"))
-    found = NkiResults(round_list, areas, municipalities, [])
+    found = NkiResults(round_list, areas, None, [])
     if not round_list:
         return found
     stored = NkiStoredUnits.objects.filter(survey_round__in=round_list)
@@ -758,7 +819,7 @@ def results(
     per_round = {r.pk: r for r in round_list}
     areas_by_slug = {a.slug: a for a in areas}
     units = found._nki
-    # Plain rows, not model instances: the export reads some 4,000 of them.
+    # Plain rows, not model instances.
     for round_id, code, nki_rows in stored.values_list("survey_round_id", "code", "nki"):
         survey_round = per_round[round_id]
         year, min_n = survey_round.year, survey_round.min_n_display

@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
+from django.utils import translation
 from django.utils.formats import number_format
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from surveys import nki
@@ -47,6 +50,21 @@ def decimal1(value) -> Decimal | None:
     return decimal_from_tenths(tenths(value))
 
 
+def _num(value, decimals: int | None = None) -> str:
+    """The templates' `num` filter: a number as the current language writes it."""
+    return _num_in(get_language(), value, decimals)
+
+
+@lru_cache(maxsize=8192)
+def _num_in(language: str | None, value, decimals: int | None) -> str:
+    # Cached: the same values and counts recur on every page, and formatting is slow.
+    # Imported late: brorebro's template tags import more of the portal.
+    from brorebro.templatetags.portal import num
+
+    with translation.override(language):
+        return num(value, decimals)
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
@@ -65,6 +83,23 @@ class TrendPoint:
     @property
     def grade_label(self) -> str:
         return str(GRADE_LABELS[self.grade]) if self.grade else ""
+
+    # The numbers as the pages write them (the `num` filter, in the current language),
+    # formatted once per point: the chart, the matrix and the table all show them.
+    @cached_property
+    def value_text(self) -> str:
+        return _num(self.value, 1)
+
+    @cached_property
+    def n_text(self) -> str:
+        return _num(self.n)
+
+    @cached_property
+    def ci_text(self) -> str:
+        """The interval as "low–high", empty when there is none."""
+        if self.ci_low is None:
+            return ""
+        return f"{_num(self.ci_low, 1)}–{_num(self.ci_high, 1)}"
 
     @property
     def exact_ci(self) -> tuple[float, float] | None:
@@ -138,11 +173,16 @@ class TrendSeries:
 
 
 def trend_series(
-    results: NkiResults, area_slug: str = TOTAL, codes: list[str] | tuple[str, ...] = ()
+    results: NkiResults,
+    area_slug: str = TOTAL,
+    codes: list[str] | tuple[str, ...] = (),
+    names: dict[str, str] | None = None,
 ) -> list[TrendSeries]:
     """Region, Sweden (from PublishedResult) and the chosen municipalities, per survey year.
 
     One query for the national figures on top of what `results` already holds.
+    `names`: municipality code → name for `codes` (a code without one is left out);
+    by default the names of every municipality, which is one more query.
     """
     years = [r.year for r in results.rounds]
     national_qs = PublishedResult.objects.national().filter(year__in=years)
@@ -174,11 +214,12 @@ def trend_series(
                 short_label=_("Sweden"),
             )
         )
-    by_code = {m.code: m for m in results.municipalities}
+    if names is None:
+        names = {m.code: m.name for m in results.municipalities}
     for code in codes:
-        municipality = by_code.get(code)
-        if municipality is not None:
-            series.append(TrendSeries(code, municipality.name, "municipality", survey_points(code)))
+        name = names.get(code)
+        if name is not None:
+            series.append(TrendSeries(code, name, "municipality", survey_points(code)))
     return series
 
 
@@ -203,18 +244,35 @@ def latest_region_figures() -> list[tuple[str, str]]:
     return figures
 
 
-@dataclass(frozen=True)
-class TableRow:
-    year: int
-    series: TrendSeries
-    point: TrendPoint
+def trend_table(series: list[TrendSeries]) -> list[dict]:
+    """The chart's numbers as table rows: by year, then in the chart's order of lines.
 
-
-def trend_table(series: list[TrendSeries]) -> list[TableRow]:
-    """The chart's numbers as table rows: by year, then in the chart's order of lines."""
-    rows = [TableRow(p.year, s, p) for s in series for p in s.measured_points]
-    order = {id(s): i for i, s in enumerate(series)}
-    return sorted(rows, key=lambda r: (r.year, order[id(r.series)]))
+    Each row is a dict of what its cells show, the numbers formatted: a template reads
+    a dict's keys several times faster than attributes, and a compared page has dozens
+    of rows.
+    """
+    rows = []
+    for order, s in enumerate(series):
+        region = s.kind == "region"
+        for p in s.measured_points:
+            row = {
+                "year": p.year,
+                "label": s.label,
+                "region": region,
+                "suppressed": p.suppressed,
+                "withheld": p.withheld,
+                "value": p.value_text,
+                "n": None if p.n is None else p.n_text,
+                "small": p.small,
+                "ci": p.ci_text,
+                "grade": p.grade,
+                "grade_label": capfirst(p.grade_label),
+                "survey": p.source == SURVEY_SOURCE,
+                "source": p.source,
+            }
+            rows.append(((p.year, order), row))
+    rows.sort(key=lambda item: item[0])
+    return [row for _key, row in rows]
 
 
 def chart_description(series: list[TrendSeries], area_label: str) -> str:
@@ -258,7 +316,7 @@ def latest_round_for(results: NkiResults, code: str) -> SurveyRound | None:
 def area_table(results: NkiResults, code: str, survey_round: SurveyRound) -> list[dict]:
     """Rows per authority area, then the total, for one municipality and round, with the region."""
     year = survey_round.year
-    counted = {a.pk for a in survey_round.counted_areas.all()}
+    counted = {a.pk for a in results.counted_areas(survey_round)}
     rows = []
     for area in [*results.areas, None]:
         slug = area.slug if area else TOTAL
@@ -286,6 +344,6 @@ def factor_table(results: NkiResults, code: str, year: int) -> list[dict]:
     ]
 
 
-def counted_by_round(rounds: list[SurveyRound]) -> list[tuple[SurveyRound, list[str]]]:
-    """For the method: the names of the areas counted toward each round's total (rounds prefetched)."""
-    return [(r, [area.name for area in r.counted_areas.all()]) for r in rounds]
+def counted_by_round(results: NkiResults) -> list[tuple[SurveyRound, list[str]]]:
+    """For the method: the names of the areas counted toward each round's total."""
+    return [(r, [area.name for area in results.counted_areas(r)]) for r in results.rounds]
