@@ -124,6 +124,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with the plain <input> widgets built in Python (brorebro/renderer.py).
+FORM_RENDERER = "brorebro.renderer.FastInputRenderer"
 
 # --- Database: DATABASE_URL picks PostGIS (postgis://) or SpatiaLite (spatialite:///path).
 DATABASE_URL = env_str("DATABASE_URL", f"spatialite:///{VAR_DIR / 'brorebro.sqlite3'}")

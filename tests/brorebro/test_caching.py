@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -267,6 +268,69 @@ def test_the_private_establishment_page_is_not_public(client, orebro):
     assert response.status_code == 200
     assert not response.has_header("ETag")
     assert "public" not in response.get("Cache-Control", "")
+
+
+# --- result cards, kept per listing -------------------------------------------------------------
+@pytest.fixture
+def card_renders(monkeypatch):
+    """The names of the card templates rendered (a cached card is not rendered)."""
+    import brorebro.caching
+
+    rendered: list[str] = []
+    real = brorebro.caching.get_template
+
+    def counting(name):
+        template = real(name)
+        original = template.render
+
+        def render(context=None, request=None):
+            rendered.append(name)
+            return original(context, request)
+
+        template.render = render
+        return template
+
+    monkeypatch.setattr(brorebro.caching, "get_template", counting)
+    return rendered
+
+
+def test_a_result_card_is_rendered_once_per_listing_whatever_the_search(orebro, card_renders):
+    PremisesFactory.create_batch(3, municipality=orebro, kind="office")
+    client = Client()
+    first = client.get("/sv/premises/?cold=1").content.decode()
+    assert card_renders == ["premises/_card.html"] * 3
+    # Another query with the same hits: the page is rendered, the cards come from the cache.
+    second = client.get("/sv/premises/?kind=office").content.decode()
+    assert len(card_renders) == 3
+    assert second.count('class="result-card premises-card"') == 3
+    assert first.count('class="result-card premises-card"') == 3
+    # In English each card is its own.
+    client.get("/en/premises/?kind=office")
+    assert len(card_renders) == 6
+
+
+def test_an_edited_listing_shows_its_new_card_in_the_very_next_search(orebro, card_renders):
+    listing = PremisesFactory(municipality=orebro, title="Kontor vid Svartån", area_min_m2=120)
+    client = Client()
+    assert "Kontor vid Svartån" in client.get("/sv/premises/?cold=1").content.decode()
+    Premises.objects.filter(pk=listing.pk).update(
+        title="Kontor vid Stortorget", area_min_m2=480, area_max_m2=480
+    )
+    page = client.get("/sv/premises/?cold=2").content.decode()
+    assert "Kontor vid Stortorget" in page and "Kontor vid Svartån" not in page
+    assert "480&nbsp;m²" in page
+
+
+def test_a_card_shows_the_distance_of_its_own_search(orebro, card_renders):
+    PremisesFactory(municipality=orebro)  # at 15.2066, 59.2741
+    client = Client()
+    near = client.get("/en/premises/?near=59.2741,15.2166&radius_km=10").content.decode()
+    far = client.get("/en/premises/?near=59.2741,15.3066&radius_km=10").content.decode()
+    # The same listing's card, with the distance each search measured (about 0.57 and 5.7 km).
+    near_km = float(re.search(r"([\d.]+) km away", near).group(1))
+    far_km = float(re.search(r"([\d.]+) km away", far).group(1))
+    assert 0.4 <= near_km <= 0.7
+    assert 5.4 <= far_km <= 6.0
 
 
 # --- shared values -----------------------------------------------------------------------------------
