@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 
+from brorebro.caching import shared
 from brorebro.spatial import cluster_feature, point_clusters
 
 # At or below this zoom a plot is drawn as a point: polygons would be specks.
@@ -58,23 +59,44 @@ def _plot_feature(row: dict, url_pattern: str) -> dict:
     }
 
 
-def feature_collection(queryset, zoom: int | None, url_pattern: str, simplify: float | None = None) -> dict:
+def _centroid_layer(queryset, zoom: int | None) -> tuple[list[dict] | None, list[dict] | None]:
+    """(rows, None) when the set has few enough plots for a dot each; else (None, cells):
+    too many dots for a zoomed-out map, grouped into cells in the database, so the
+    response stays small however many plots match."""
+    rows = list(queryset.for_map(centroids=True)[: MAX_POINTS + 1])
+    if len(rows) <= MAX_POINTS:
+        return rows, None
+    return None, point_clusters(queryset, "spot", zoom)
+
+
+def feature_collection(
+    queryset,
+    zoom: int | None,
+    url_pattern: str,
+    simplify: float | None = None,
+    shared_as: tuple[tuple[str, ...], str] | None = None,
+) -> dict:
     """The map data of `queryset` (a filtered search of plots).
 
     `url_pattern` is the detail page's URL with `{}` for the id. `simplify` (metres)
-    overrides the tolerance that `zoom` gives.
+    overrides the tolerance that `zoom` gives. `shared_as` = (data kinds,
+    `caching.search_key` of the search) shares the clusters between requests.
     """
     centroids = uses_centroids(zoom)
     clustered = False
     if centroids:
-        rows = list(queryset.for_map(centroids=True)[: MAX_POINTS + 1])
-        clustered = len(rows) > MAX_POINTS
+        if shared_as is None:
+            rows, cells = _centroid_layer(queryset, zoom)
+        else:
+            # Zoomed out, the layer is the same for every visitor with this search.
+            kinds, search = shared_as
+            rows, cells = shared(
+                kinds, "land-map-centroids", lambda: _centroid_layer(queryset, zoom), search, zoom
+            )
+        clustered = cells is not None
     else:
         rows = queryset.for_map(centroids=False, tolerance_m=tolerance_m(zoom, simplify))
     if clustered:
-        # Too many dots for a zoomed-out map: group them into cells in the database,
-        # so the response stays small however many plots match.
-        cells = point_clusters(queryset, "spot", zoom)
         single = [cell["pk"] for cell in cells if cell["count"] == 1]
         by_pk = (
             {row["pk"]: row for row in queryset.filter(pk__in=single).for_map(centroids=True)}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brorebro.caching import public_response
+from brorebro.caching import public_response, search_key
 from brorebro.inquiries import InquiryForm, handle_inquiry
 from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
 from brorebro.spatial import WGS84
@@ -138,7 +138,11 @@ def geojson(request):
         # One reverse() for all features: the URL differs only in the id.
         url_pattern = reverse("land:detail", args=[987654321]).replace("987654321", "{}")
     body = feature_collection(
-        filterset.qs, options.cleaned_data["zoom"], url_pattern, options.cleaned_data["simplify"]
+        filterset.qs,
+        options.cleaned_data["zoom"],
+        url_pattern,
+        options.cleaned_data["simplify"],
+        shared_as=(("land", "municipalities"), search_key(filterset.form)),
     )
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     response["Content-Type"] = "application/geo+json"

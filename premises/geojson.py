@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import F
 
+from brorebro.caching import shared
 from brorebro.spatial import cluster_feature, point_clusters
 
 MAX_POINTS = 300
@@ -68,13 +69,35 @@ def _cells(queryset, zoom: int, view) -> list[dict]:
     )
 
 
-def feature_collection(queryset, zoom: int | None, detail_url: str, view=None) -> dict:
+def _shared_cells(queryset, zoom: int, view, shared_as: tuple[tuple[str, ...], str] | None) -> list[dict]:
+    """`_cells`, kept per data version, search and zoom when `shared_as` = (kinds, search key).
+
+    Zoomed out, the cells do not depend on the view (`_cells` ignores it), so every visitor
+    panning a national map shares one grouping of the whole set: the costliest query of the
+    map (tens of thousands of points) runs once per data version.
+    """
+    if shared_as is None:
+        return _cells(queryset, zoom, view)
+    kinds, search = shared_as
+    view_part = "" if view is None or zoom <= OUTSIDE_VIEW_ZOOM else view.ewkt
+    return shared(kinds, "premises-map-cells", lambda: _cells(queryset, zoom, view), search, zoom, view_part)
+
+
+def feature_collection(
+    queryset,
+    zoom: int | None,
+    detail_url: str,
+    view=None,
+    shared_as: tuple[tuple[str, ...], str] | None = None,
+) -> dict:
     """The map data of `queryset`.
 
     `detail_url` is the absolute URL of the detail page of premises 0, a template for the
     rest. `view` (a polygon in settings.SRID, optional) is the part of the map on screen:
     when hits are clustered, cells are fine there and coarse elsewhere, so the size of the
     response depends on the screen, not on how many premises match or how far they spread.
+    `shared_as` = (data kinds, `caching.search_key` of the search) lets the clusters be
+    shared between requests.
     """
     features: list[dict] = []
     clustered = zoom is not None and zoom < CLUSTER_BELOW_ZOOM
@@ -85,7 +108,7 @@ def feature_collection(queryset, zoom: int | None, detail_url: str, view=None) -
         else:
             clustered = True
     if clustered:
-        cells = _cells(queryset, zoom if zoom is not None else DEFAULT_CLUSTER_ZOOM, view)
+        cells = _shared_cells(queryset, zoom if zoom is not None else DEFAULT_CLUSTER_ZOOM, view, shared_as)
         single = [cell["pk"] for cell in cells if cell["count"] == 1]
         points = {row["id"]: row for row in _point_rows(queryset.filter(pk__in=single))} if single else {}
         features = [

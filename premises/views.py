@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brorebro.caching import public_response
+from brorebro.caching import public_response, search_key
 from brorebro.inquiries import InquiryForm, handle_inquiry
 from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
 from brorebro.spatial import BBoxField
@@ -75,7 +75,11 @@ def geojson(request):
     detail_url = request.build_absolute_uri(reverse("premises:detail", args=[0]))
     return JsonResponse(
         feature_collection(
-            filterset.qs, map_form.cleaned_data["zoom"], detail_url, map_form.cleaned_data["view"]
+            filterset.qs,
+            map_form.cleaned_data["zoom"],
+            detail_url,
+            map_form.cleaned_data["view"],
+            shared_as=(CACHE_KINDS, search_key(filterset.form)),
         )
     )
 

@@ -333,6 +333,39 @@ def test_a_card_shows_the_distance_of_its_own_search(orebro, card_renders):
     assert 5.4 <= far_km <= 6.0
 
 
+# --- zoomed-out map layers, shared by every visitor ----------------------------------------------
+def _grouping_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
+
+
+def test_the_zoomed_out_premises_clusters_are_grouped_once_for_every_view(orebro):
+    PremisesFactory.create_batch(3, municipality=orebro)
+    client = Client()
+    first = client.get("/api/premises.geojson?zoom=5&view=10,55,24,69").json()
+    with CaptureQueriesContext(connection) as queries:
+        panned = client.get("/api/premises.geojson?zoom=5&view=12,56,25,68").json()
+    assert not _grouping_queries(queries)  # a new view box, the same national grouping
+    assert panned["features"] == first["features"] and panned["count"] == 3
+    # Another search is its own layer, and a write makes a new one at once.
+    assert client.get("/api/premises.geojson?zoom=5&kind=warehouse").json()["count"] == 0
+    PremisesFactory(municipality=orebro)
+    assert client.get("/api/premises.geojson?zoom=5&view=12,56,25,68").json()["count"] == 4
+
+
+def test_the_zoomed_out_land_layer_is_shared_and_follows_a_write(orebro):
+    from tests.land.factories import LandPlotFactory
+
+    LandPlotFactory.create_batch(2, municipality=orebro)
+    client = Client()
+    assert client.get("/api/land.geojson?zoom=5").json()["count"] == 2
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/api/land.geojson?zoom=5&cold=1").json()
+    assert again["count"] == 2
+    assert not any("land_landplot" in q["sql"] for q in queries)
+    LandPlotFactory(municipality=orebro)
+    assert client.get("/api/land.geojson?zoom=5&cold=2").json()["count"] == 3
+
+
 # --- shared values -----------------------------------------------------------------------------------
 def test_a_shared_value_is_computed_once_per_data_version(orebro):
     calls = []
