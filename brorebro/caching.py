@@ -59,7 +59,7 @@ _STORED_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "X
 
 
 def max_age() -> int:
-    return getattr(settings, "PUBLIC_CACHE_MAX_AGE", 60)
+    return settings.PUBLIC_CACHE_MAX_AGE
 
 
 def is_anonymous_get(request: HttpRequest) -> bool:

@@ -182,6 +182,11 @@ elif CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be locmem:// or redis://…, got {CACHE_URL!r}")
+# Seconds a reverse proxy, CDN or browser may keep an anonymous public page (Cache-Control:
+# public, max-age). 0 turns the sharing of whole responses (and their ETags) off.
+PUBLIC_CACHE_MAX_AGE = env_int("PUBLIC_CACHE_MAX_AGE", 60)
+if PUBLIC_CACHE_MAX_AGE < 0:
+    raise ImproperlyConfigured("PUBLIC_CACHE_MAX_AGE must be 0 or more seconds.")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

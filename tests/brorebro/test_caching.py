@@ -333,6 +333,16 @@ def test_a_card_shows_the_distance_of_its_own_search(orebro, card_renders):
     assert 5.4 <= far_km <= 6.0
 
 
+def test_the_max_age_is_the_setting_and_zero_turns_sharing_off(orebro, client, settings):
+    settings.PUBLIC_CACHE_MAX_AGE = 300
+    response = client.get(SEARCH)
+    assert "max-age=300" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    settings.PUBLIC_CACHE_MAX_AGE = 0
+    response = client.get(SEARCH + "?cold=1")
+    assert not response.has_header("ETag")
+    assert "public" not in response.get("Cache-Control", "")
+
+
 # --- zoomed-out map layers, shared by every visitor ----------------------------------------------
 def _grouping_queries(queries) -> list[str]:
     return [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
