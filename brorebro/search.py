@@ -273,13 +273,16 @@ def wants_partial(request: HttpRequest) -> bool:
     )
 
 
-def result_page(request: HttpRequest, queryset) -> tuple[Page, list]:
+def result_page(request: HttpRequest, queryset, count: int | None = None) -> tuple[Page, list]:
     """The page of `queryset` that `?page=` asks for (the last one if beyond), and the page links.
 
     The links are elided (1 … 4 5 [6] 7 8 … 40), so a search with thousands of hits
-    does not render thousands of links.
+    does not render thousands of links. `count`: the number of hits when the caller has
+    counted them already (one COUNT over the filtered set is enough).
     """
     paginator = Paginator(queryset, settings.SEARCH_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # Paginator.count is a cached property: this is its value
     page = paginator.get_page(request.GET.get("page"))
     return page, list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 

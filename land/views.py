@@ -51,8 +51,8 @@ def search(request):
         # As on the premises search: with an invalid parameter the page shows the
         # problems and no results, rather than results for a search nobody asked for.
         plots = filterset.qs
-        page, page_range = result_page(request, plots)
         totals = plots.order_by().totals()
+        page, page_range = result_page(request, plots, count=totals["count"])
     context = {
         "form": filterset.form,
         "page": page,
