@@ -169,14 +169,6 @@ def shared(kinds: tuple[str, ...] | list[str], name: str, compute: Callable[[], 
     return value
 
 
-def search_key(form) -> str:
-    """The filters a search form was given, in a canonical text: part of the key of a value
-    computed from the filtered set (map clusters). Only the form's own fields count, so an
-    unknown parameter, the page or the map's view do not split the key."""
-    data = form.data
-    return "&".join(f"{name}={sorted(data.getlist(name))!r}" for name in sorted(form.fields) if name in data)
-
-
 def rendered_cards(
     kinds: tuple[str, ...],
     template_name: str,

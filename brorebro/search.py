@@ -273,6 +273,23 @@ def wants_partial(request: HttpRequest) -> bool:
     )
 
 
+# How a search is asked for, not what it asks for: the order, the page, the map's view.
+NOT_FILTERS = frozenset({"sort", "page", "partial", "zoom", "view", "lang", "from"})
+
+
+def search_key(form: forms.Form) -> str:
+    """The filters a search form was given, in a canonical text: part of the key of a value
+    computed from the filtered set (the number of hits, map clusters). Only the form's own
+    filter fields count, so the order, the page, the map's view or an unknown parameter do
+    not split the key."""
+    data = form.data
+    return "&".join(
+        f"{name}={sorted(data.getlist(name))!r}"
+        for name in sorted(form.fields)
+        if name in data and name not in NOT_FILTERS
+    )
+
+
 def result_page(request: HttpRequest, queryset, count: int | None = None) -> tuple[Page, list]:
     """The page of `queryset` that `?page=` asks for (the last one if beyond), and the page links.
 

@@ -19,14 +19,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brorebro.caching import public_response, search_key
+from brorebro.caching import public_response, shared
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
+from brorebro.search import (
+    ZoomField,
+    invalid_search_csv,
+    invalid_search_json,
+    result_page,
+    search_key,
+    wants_partial,
+)
 from brorebro.spatial import WGS84
 from land.export import export_response
 from land.filters import LandPlotFilterSet
 from land.geojson import feature_collection
 from land.models import Landmark, LandmarkKind, LandPlot
+
+# The data a land search answer depends on (the keys of its shared responses and values).
+CACHE_KINDS = ("land", "municipalities")
 
 
 def visible_plots():
@@ -40,7 +50,7 @@ def _filterset(request) -> LandPlotFilterSet:
 
 # --- search page --------------------------------------------------------------------------
 @require_GET
-@public_response("land", "municipalities")
+@public_response(*CACHE_KINDS)
 def search(request):
     filterset = _filterset(request)
     page = page_range = totals = None
@@ -51,7 +61,8 @@ def search(request):
         # As on the premises search: with an invalid parameter the page shows the
         # problems and no results, rather than results for a search nobody asked for.
         plots = filterset.qs
-        totals = plots.order_by().totals()
+        # The totals are shared by every page and order of the same search.
+        totals = shared(CACHE_KINDS, "land-totals", plots.order_by().totals, search_key(filterset.form))
         page, page_range = result_page(request, plots, count=totals["count"])
     context = {
         "form": filterset.form,
@@ -128,7 +139,7 @@ class MapOptionsForm(forms.Form):
 
 
 @require_GET
-@public_response("land", "municipalities")
+@public_response(*CACHE_KINDS)
 def geojson(request):
     filterset = _filterset(request)
     options = MapOptionsForm(request.GET)
@@ -142,7 +153,7 @@ def geojson(request):
         options.cleaned_data["zoom"],
         url_pattern,
         options.cleaned_data["simplify"],
-        shared_as=(("land", "municipalities"), search_key(filterset.form)),
+        shared_as=(CACHE_KINDS, search_key(filterset.form)),
     )
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     response["Content-Type"] = "application/geo+json"
@@ -151,7 +162,7 @@ def geojson(request):
 
 # --- CSV ---------------------------------------------------------------------------------------
 @require_GET
-@public_response("land", "municipalities")
+@public_response(*CACHE_KINDS)
 def export_csv(request):
     filterset = _filterset(request)
     if not filterset.is_valid():

@@ -15,9 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brorebro.caching import public_response, search_key
+from brorebro.caching import public_response, shared
 from brorebro.inquiries import InquiryForm, handle_inquiry
-from brorebro.search import ZoomField, invalid_search_csv, invalid_search_json, result_page, wants_partial
+from brorebro.search import (
+    ZoomField,
+    invalid_search_csv,
+    invalid_search_json,
+    result_page,
+    search_key,
+    wants_partial,
+)
 from brorebro.spatial import BBoxField
 from premises.export import export_response
 from premises.filters import PremisesFilterSet
@@ -41,7 +48,9 @@ def search(request):
     filterset = _filterset(request)
     page = page_range = None
     if filterset.is_valid():
-        page, page_range = result_page(request, filterset.qs.for_cards())
+        # The number of hits is shared by every page and order of the same search.
+        count = shared(CACHE_KINDS, "premises-count", filterset.qs.count, search_key(filterset.form))
+        page, page_range = result_page(request, filterset.qs.for_cards(), count=count)
     context = {
         "form": filterset.form,
         "page": page,

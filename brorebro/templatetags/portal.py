@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from brorebro.caching import rendered_cards
 from brorebro.renderer import input_html
+from brorebro.search import NOT_FILTERS  # no chip for these (sort sits beside the results)
 from brorebro.sections import Section, all_sections
 
 register = template.Library()
@@ -113,10 +114,6 @@ def query_with(context, **changes) -> str:
 def sections() -> list[Section]:
     """The portal's sections in their order, for the main navigation."""
     return all_sections()
-
-
-# How a search is asked for, not what it asks for: no chip (sort sits beside the results).
-NOT_FILTERS = frozenset({"sort", "page", "partial", "zoom", "view", "lang", "from"})
 
 
 def _choice_labels(field: forms.Field) -> dict[str, str]:

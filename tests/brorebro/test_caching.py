@@ -343,6 +343,18 @@ def test_the_max_age_is_the_setting_and_zero_turns_sharing_off(orebro, client, s
     assert "public" not in response.get("Cache-Control", "")
 
 
+def test_the_count_of_a_search_is_shared_by_its_pages_and_orders_and_follows_a_write(orebro):
+    PremisesFactory.create_batch(2, municipality=orebro)
+    client = Client()
+    assert "2 lokaler" in client.get("/sv/premises/?kind=office").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/sv/premises/?kind=office&sort=area_asc").content.decode()
+    assert "2 lokaler" in page
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    PremisesFactory(municipality=orebro)
+    assert "3 lokaler" in client.get("/sv/premises/?kind=office&sort=area_asc").content.decode()
+
+
 # --- zoomed-out map layers, shared by every visitor ----------------------------------------------
 def _grouping_queries(queries) -> list[str]:
     return [q["sql"] for q in queries if "GROUP BY" in q["sql"].upper()]
