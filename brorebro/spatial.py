@@ -9,27 +9,28 @@ database for low zoom levels.
 from __future__ import annotations
 
 import math
+import struct
 from functools import lru_cache
 
 from django import forms
 from django.conf import settings
-from django.contrib.gis.db.models import Func
-from django.contrib.gis.db.models.functions import Distance, GeoFunc
+from django.contrib.gis.db.models import Func, GeometryField
+from django.contrib.gis.db.models.functions import GeoFunc
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSGeometry, MultiPoint, Point, Polygon
 from django.db.models import (
     Avg,
+    BinaryField,
+    BooleanField,
     Count,
-    Exists,
+    Expression,
     ExpressionWrapper,
     F,
     Field,
     FloatField,
     IntegerField,
     Min,
-    OuterRef,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Cast, Floor
@@ -227,30 +228,130 @@ def cluster_feature(cell: dict) -> dict:
 # --- distance to the nearest of a set of places (landmarks) ---------------------------------
 # Written once for land plots (polygons) and premises (points): both are stored in
 # settings.SRID, so a plain number is metres on PostGIS and SpatiaLite alike.
-def within_distance_of_any(
-    places: QuerySet, outer_field: str, metres: float, field: str = "location"
-) -> Exists:
-    """A condition: some row of `places` lies within `metres` of the outer row's `outer_field`.
+#
+# The places (a few hundred landmarks at most) are gathered into one geometry by an
+# uncorrelated scalar subquery, which the database evaluates once per query, and each row
+# is measured against that one geometry. The distance to a collection is the least
+# distance to its members, so the rules are those of measuring to each place; a
+# correlated subquery per row cost some 30 µs a row, seconds for a national search
+# (bench/establishment_match.py).
+class _Collected(Expression):
+    """Every `field` of `places` as one geometry, in the places' order (NULL when there is none).
 
-    `dwithin` uses the spatial index on both databases.
+    With `expand_m`, its bounding box grown by that many metres (PostGIS only), for a
+    cheap box test before an exact one.
     """
-    return Exists(places.filter(**{f"{field}__dwithin": (OuterRef(outer_field), metres)}))
+
+    def __init__(self, places: QuerySet, field: str, expand_m: float | None = None):
+        super().__init__(output_field=GeometryField(srid=settings.SRID))
+        self.places, self.place_field, self.expand_m = places, field, expand_m
+
+    def resolve_expression(self, *args, **kwargs):
+        return self  # refers to nothing in the outer query
+
+    def as_sql(self, compiler, connection):
+        # The raw column (not the SELECT format of a geometry), ordered as `places` is.
+        rows = self.places.annotate(_g=ExpressionWrapper(F(self.place_field), output_field=BinaryField()))
+        sql, params = rows.values_list("_g").query.get_compiler(connection=connection).as_sql()
+        params = tuple(params)
+        collected = f"{'ST_Collect' if connection.vendor == 'postgresql' else 'Collect'}(_places._g)"
+        if self.expand_m is not None:
+            collected, params = f"ST_Expand({collected}, %s)", (float(self.expand_m), *params)
+        # Only the ORM's SQL of `places` and fixed names go into the text; values are parameters.
+        return f"(SELECT {collected} FROM ({sql}) _places)", params  # noqa: S608
+
+
+class _WithinDistance(Func):
+    """True when the geometry lies within the distance (metres) of some part of the collection.
+
+    On PostGIS the exact ST_DWithin is only computed for the rows whose box meets the
+    collection's grown box (`&&`), so it stays cheap inside CASE expressions too; in a
+    WHERE clause both tests can use the spatial index. With `roughly`, only the box test
+    (on PostGIS): true for every row within the distance, and for some farther away.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, *expressions, roughly: bool = False, **extra):
+        super().__init__(*expressions, **extra)
+        self.roughly = roughly
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (geom, geom_params), (places, places_params), (box, box_params), (metres, metres_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        if self.roughly:
+            return f"({geom} && {box})", (*geom_params, *box_params)
+        sql = f"({geom} && {box} AND ST_DWithin({geom}, {places}, {metres}))"
+        return sql, (*geom_params, *box_params, *geom_params, *places_params, *metres_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        geom, places, _box, metres = self.get_source_expressions()
+        (geom, geom_params), (places, places_params), (metres, metres_params) = (
+            compiler.compile(expression) for expression in (geom, places, metres)
+        )
+        return f"(PtDistWithin({geom}, {places}, {metres}) = 1)", (
+            *geom_params,
+            *places_params,
+            *metres_params,
+        )
+
+
+class _ClosestPointWKB(Func):
+    """The point of the first geometry nearest the second, as WKB (one call gives x and y)."""
+
+    template = "ST_AsBinary(ST_ClosestPoint(%(expressions)s))"
+    arity = 2
+    output_field = BinaryField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="AsBinary(ClosestPoint(%(expressions)s))", **extra
+        )
+
+
+def within_distance_of_any(
+    places: QuerySet, outer_field: str, metres: float, field: str = "location", *, roughly: bool = False
+) -> Func:
+    """A condition: some row of `places` lies within `metres` of the row's `outer_field`.
+
+    `roughly`: a cheaper condition that every such row meets (a test of bounding boxes on
+    PostGIS), for narrowing down the rows before the exact one is asked.
+    """
+    metres = float(metres)
+    return _WithinDistance(
+        F(outer_field),
+        _Collected(places, field),
+        _Collected(places, field, expand_m=metres),
+        Value(metres, output_field=FloatField()),
+        roughly=roughly,
+    )
 
 
 def nearest_distance(
     places: QuerySet, outer_field: str, outer_output_field: Field, field: str = "location"
-) -> Subquery:
-    """Metres from the outer row's `outer_field` to the nearest row of `places`; NULL when there is none.
+) -> Func:
+    """Metres from the row's `outer_field` to the nearest row of `places`; NULL when there is none.
 
-    A correlated MIN() rather than ORDER BY … LIMIT 1, which SQLite cannot correlate.
     `outer_output_field` is the geometry field type of `outer_field` (e.g. a PointField).
     """
-    outer = ExpressionWrapper(OuterRef(outer_field), output_field=outer_output_field)
-    nearest = (
-        places.order_by()
-        .annotate(_d=Cast(Distance(field, outer), FloatField()), _one=Value(1))
-        .values("_one")
-        .annotate(_min=Min("_d"))
-        .values("_min")
-    )
-    return Subquery(nearest, output_field=FloatField())
+    outer = ExpressionWrapper(F(outer_field), output_field=outer_output_field)
+    return Func(outer, _Collected(places, field), function="ST_Distance", output_field=FloatField())
+
+
+def nearest_position(places: QuerySet, outer_field: str, field: str = "location") -> Func:
+    """Where the row of `places` nearest the row's `outer_field` is, as WKB (`point_xy` reads it).
+
+    NULL when `places` is empty. Together with `nearest_distance`, this names the nearest
+    place without measuring to each: of places equally near, the first in the order of
+    `places` (on PostGIS).
+    """
+    return _ClosestPointWKB(_Collected(places, field), F(outer_field))
+
+
+def point_xy(wkb) -> tuple[float, float] | None:
+    """(x, y) of a point given as WKB (bytes or memoryview); None for None."""
+    if wkb is None:
+        return None
+    data = bytes(wkb)
+    return struct.unpack_from("<dd" if data[0] == 1 else ">dd", data, 5)

@@ -1,10 +1,13 @@
 """Context per candidate municipality: NKI, the recruitment situation and the programmes.
 
-Read-only use of the survey and skills apps, through their own rules: `surveys.nki.compute`
-and `surveys.trends` for the latest NKI with its interval (suppression included), the newest
-Yrkesbarometer period for the county (`ShortageAssessment.objects.latest_period`), and the
-current public programmes (`Programme.objects.public().current()`). A fixed number of queries
-whatever the number of municipalities.
+Read-only use of the survey and skills apps, through their own rules: `surveys.nki.results`
+and `surveys.trends` for the latest NKI with its interval (suppression included), the figure
+the municipality's NKI page shows, read from the stored units the NKI pages read (the survey
+app recomputes them when its data has changed) rather than aggregated from the responses
+per request; the newest Yrkesbarometer period for the county
+(`ShortageAssessment.objects.latest_period`), and the current public programmes
+(`Programme.objects.public().current()`). A fixed number of queries whatever the number of
+municipalities.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from django.db.models import Prefetch
 
 from brorebro.models import Municipality
 from skills.models import REGION_COUNTY, Occupation, Programme, ShortageAssessment
-from surveys.nki import TOTAL, compute
+from surveys.nki import TOTAL
+from surveys.nki import results as nki_results
 from surveys.trends import TrendPoint, latest_round_for, point_from_estimate
 
 
@@ -39,7 +43,7 @@ def municipality_context(municipality_ids, occupations: list[Occupation]) -> Con
         Municipality.objects.filter(pk__in=municipality_ids).defer("boundary").order_by("name")
     )
     codes = [m.code for m in municipalities]
-    results = compute(codes=codes) if codes else None
+    results = nki_results(codes=codes) if codes else None
     period = ShortageAssessment.objects.latest_period(REGION_COUNTY)
     found = {}
     if period and occupations:

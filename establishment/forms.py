@@ -11,8 +11,10 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from brorebro import versions
 from brorebro.compare import parse_ids
 from brorebro.models import Municipality
 from establishment.models import MAX_DISTANCE_KM, EstablishmentRequest
@@ -27,6 +29,61 @@ DISTANCE_FIELDS = {
     LandmarkKind.RAIL_TERMINAL: "max_km_rail_terminal",
     LandmarkKind.AIRPORT: "max_km_airport",
 }
+
+
+# (list, language) -> (data version, [(value, label), ...]); see _stored_choices.
+_CHOICES: dict[tuple[str, str], tuple[str, list]] = {}
+_CHOICE_KINDS = ("municipalities", "skills")
+
+
+def _stored_choices(name: str, field: forms.ModelChoiceField) -> list:
+    """`field`'s choices as (value, label) pairs, read once per language and data version.
+
+    The form lists the county's municipalities and, three times, the occupations: four
+    queries and some 60 model instances per page otherwise. Kept in each process. Only the
+    rendering uses these; validation still asks the field's queryset about the values sent.
+    """
+    key = (name, get_language() or settings.LANGUAGE_CODE)
+    version = versions.current(_CHOICE_KINDS)
+    found = _CHOICES.get(key)
+    if found is None or found[0] != version:
+        pairs = [(getattr(value, "value", value), str(label)) for value, label in field.choices]
+        found = _CHOICES[key] = (version, pairs)
+    return found[1]
+
+
+# The largest primary key a database column holds (a bigint).
+_MAX_PK = 2**63 - 1
+
+
+class _KnownPksMixin:
+    """A number beyond the primary keys' column is no choice: said before the database is asked.
+
+    SQLite and PostgreSQL answer such a number with an error rather than no row, which was
+    a server error for e.g. municipalities=99999999999999999999 (tests/establishment/
+    test_request_fuzz.py). Anything else is validated as Django does.
+    """
+
+    def _refuse_out_of_range(self, value) -> None:
+        text = str(value).strip()
+        if text.lstrip("-").isdigit() and abs(int(text)) > _MAX_PK:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+
+
+class CountyMunicipalitiesField(_KnownPksMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            self._refuse_out_of_range(pk)
+        return super()._check_values(value)
+
+
+class OccupationField(_KnownPksMixin, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            self._refuse_out_of_range(value)
+        return super().to_python(value)
 
 
 def _km_field(label) -> DecimalCommaField:
@@ -96,7 +153,7 @@ class RequestForm(forms.ModelForm):
     max_km_motorway = _km_field(_("Motorway junction, at most (km)"))
     max_km_rail_terminal = _km_field(_("Rail terminal, at most (km)"))
     max_km_airport = _km_field(_("Airport, at most (km)"))
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = CountyMunicipalitiesField(
         label=_("Municipalities of interest"),
         queryset=Municipality.objects.none(),
         required=False,
@@ -177,7 +234,9 @@ class RequestForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipalities"].queryset = Municipality.objects.in_county().defer("boundary")
+        municipalities = self.fields["municipalities"]
+        municipalities.queryset = Municipality.objects.in_county().defer("boundary")
+        municipalities.choices = _stored_choices("municipalities", municipalities)
         self.fields["consent"].required = True
         self.fields["consent"].label = _(
             "I agree that my details are stored and passed to the municipalities of Business Region Örebro "
@@ -240,7 +299,7 @@ class RequestForm(forms.ModelForm):
 
 
 class RecruitmentForm(forms.Form):
-    occupation = forms.ModelChoiceField(
+    occupation = OccupationField(
         label=_("Occupation"),
         queryset=Occupation.objects.none(),
         required=False,
@@ -261,8 +320,10 @@ class RecruitmentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].queryset = Occupation.objects.order_by("name_sv", "ssyk")
-        self.fields["occupation"].label_from_instance = lambda o: f"{o.name} (SSYK {o.ssyk})"
+        occupation = self.fields["occupation"]
+        occupation.queryset = Occupation.objects.order_by("name_sv", "ssyk")
+        occupation.label_from_instance = lambda o: f"{o.name} (SSYK {o.ssyk})"
+        occupation.choices = _stored_choices("occupations", occupation)
 
     def clean(self):
         data = super().clean()

@@ -3,20 +3,24 @@
 **One rule, the search's.** Every hard criterion is a query string for the public search's
 own FilterSet (`premises.filters.PremisesFilterSet`, `land.filters.LandPlotFilterSet`), so
 "2 000–5 000 m²", "warehouse", "loading dock" or "within 10 km of a rail terminal" mean here
-exactly what they mean on the search pages. Three criteria have no search filter, and are
-written here once: the distance from premises to the nearest landmark of a kind (premises
-have no landmark filter; the landmarks and land's own `with_distance_to` are reused), a
-minimum electricity capacity for land, and the municipality when none is chosen (all).
+exactly what they mean on the search pages; the distances are the core's
+(`brorebro.spatial.within_distance_of_any`, `nearest_distance`). Two criteria have no
+search filter, and are written here once: a minimum electricity capacity for land, and the
+municipality when none is chosen (all).
 
-**In the database, in a constant number of queries.** For each criterion, the FilterSet's
-queryset of the listings that meet it is a subquery; each visible listing is annotated with
-one 0/1 "fails" column per criterion and their sum, and one query per kind of listing
-(premises, land) returns the matches (no failure) and the near misses (exactly one failure)
-together (its best MAX_ROWS), and a second one computes, for those rows only, the distances
-to the nearest motorway junction, rail terminal and airport and the positions for the map.
-One more query reads the landmarks, to name the nearest one. So a request costs a fixed
-number of queries whatever the number of listings (bench/establishment_match.py times it at
-national scale).
+**In the database, in one query per kind of listing.** Each criterion's FilterSet filters
+the whole table, and its WHERE clause becomes a 0/1 "fails" column of the visible listings
+(a municipality's code, which the search joins for, by a LEFT JOIN on the foreign key). One
+query per kind (premises, land) returns the matches (no failure) and the near misses
+(exactly one failure) together, its best MAX_ROWS (`_select`): it leaves out the listings
+that fail two criteria by cheap tests first (the columns themselves, and for a distance
+limit a box around the landmarks, from the indexes where it can), and measures distances,
+against the landmarks of a kind gathered into one geometry, only for the rest; when there
+are many matches, only for the closest in area. A second query computes, for the chosen
+rows only, the distances to the nearest landmark of each kind, where that landmark is (to
+name it) and the positions for the map; one more reads the landmarks' names. So a request
+costs a fixed number of queries whatever the number of listings
+(bench/establishment_match.py times it at national scale: 100 000 premises, 20 000 plots).
 
 **The score (0–100)** ranks the matches; it is the weighted sum of five parts, each 0..1:
 
@@ -30,8 +34,9 @@ national scale).
 - nice-to-haves, weight 10: the share of the nice-to-have amenities the premises have; for
   land, the share of the four services (water and sewer, district heating, fibre, electricity).
 
-Only the MAX_ROWS listings of each kind closest in area are scored (the database orders by
-failures and closeness of area first), which bounds the Python work at national scale.
+Only the MAX_ROWS (300) listings of each kind closest in area are scored (the database
+orders by failures and closeness of area first): more than a company reads, and it bounds
+the Python work (explaining a listing costs about 0.1 ms) whatever the number of listings.
 
 A criterion is **near** when it is missed by little: a distance or an area within 25 %, a
 price up to 25 % over budget, availability within 90 days of the wanted date, or one missing
@@ -41,37 +46,40 @@ amenity of several.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 
-from django.conf import settings
-from django.contrib.gis.db import models as gis_models
-from django.contrib.gis.db.models.functions import Distance, Transform
+from django.contrib.gis.db.models.functions import Transform
 from django.db import connections
 from django.db.models import (
+    BinaryField,
     Case,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
-    Min,
-    OuterRef,
     Q,
-    Subquery,
+    QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Abs, Cast
+from django.db.models.expressions import Col
+from django.db.models.functions import Abs
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import OR, WhereNode
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from brorebro.spatial import ST_X, ST_Y, WGS84
+from brorebro.caching import county_municipality_choices
+from brorebro.spatial import ST_X, ST_Y, WGS84, nearest_position, point_xy, within_distance_of_any
 from brorebro.templatetags.portal import num
 from land.filters import LandPlotFilterSet
 from land.models import Landmark, LandmarkKind, LandPlot
-from premises.filters import PremisesFilterSet
+from premises.filters import LANDMARK_DISTANCE_PARAMS, PremisesFilterSet
 from premises.models import Amenity, Kind, Premises, Tenure
 
 MAX_ROWS = 300
@@ -85,8 +93,18 @@ DISTANCE_KINDS = {
 }
 WEIGHTS = {"area": 30, "price": 25, "availability": 10, "distances": 25, "nice": 10}
 REFERENCE_MOTORWAY_KM = 50
+# landmark kind -> the premises search's "within (km) of" parameter
+PREMISES_DISTANCE_PARAMS = {kind: param for param, kind in LANDMARK_DISTANCE_PARAMS.items()}
 
 MET, NEAR_MISS, NOT_MET = "met", "near", "not_met"
+# Criteria an index can answer, per kind of listing (besides distance limits: the spatial
+# index), and how many of them are paired in the matching query's WHERE (see _select).
+PREMISES_INDEXED = {"kind", "area", "budget"}
+LAND_INDEXED = {"area", "budget"}
+MAX_PAIRED = 5
+# How many candidates, closest in area, the matching query probes for MAX_ROWS matches
+# before it scores every candidate (see _select).
+PROBE_ROWS = 10 * MAX_ROWS
 
 
 @dataclass
@@ -230,6 +248,10 @@ def premises_criteria(request) -> dict[str, list[dict]]:
     codes = _codes(request)
     if codes:
         criteria["municipality"] = [{"municipality": codes}]
+    for name, kind in DISTANCE_KINDS.items():
+        limit = getattr(request, name)
+        if limit is not None:
+            criteria[f"distance_{kind}"] = [{PREMISES_DISTANCE_PARAMS[kind]: str(limit)}]
     return criteria
 
 
@@ -261,20 +283,7 @@ def land_criteria(request) -> dict[str, list[dict]]:
     return criteria
 
 
-def _meeting(filterset_class, model, queries: list[dict]):
-    """The pks of `model` that meet any of `queries`, by the search's FilterSet, as a subquery."""
-    condition = Q()
-    for query in queries:
-        filterset = filterset_class(_as_query_dict(query), queryset=model.objects.all())
-        if not filterset.is_valid():  # the request form validated the same values: a bug
-            raise ValueError(f"invalid search {query!r}: {filterset.errors.as_json()}")
-        condition |= Q(pk__in=filterset.qs.order_by().values("pk"))
-    return condition
-
-
-def _as_query_dict(query: dict):
-    from django.http import QueryDict
-
+def _as_query_dict(query: dict) -> QueryDict:
     data = QueryDict(mutable=True)
     for key, value in query.items():
         if isinstance(value, list):
@@ -284,72 +293,197 @@ def _as_query_dict(query: dict):
     return data
 
 
-def _nearest_landmark_m(kind: str, outer_field: str):
-    """Metres from the listing's `outer_field` to the nearest landmark of `kind` (None without one).
+def _search_condition(filterset_class, model, query: dict, rows: QuerySet, choices):
+    """The search `query` as a condition on the rows of `rows`, by the search's own FilterSet.
 
-    The same correlated MIN() as `LandPlotQuerySet.with_distance_to`, for the premises' point.
+    The FilterSet filters the whole table; its WHERE clause then becomes a condition on the
+    rows of `rows` (a 0/1 column), so that every criterion is tested in the query that reads
+    the listings rather than in a scan of the table of its own. A relation the search follows (a municipality's
+    code) is joined into `rows` as a LEFT JOIN on its foreign key, which adds no row; a
+    search that follows anything else is kept as a subquery of the rows that meet it.
     """
-    outer = ExpressionWrapper(OuterRef(outer_field), output_field=gis_models.PointField(srid=settings.SRID))
-    nearest = (
-        Landmark.objects.filter(kind=kind)
-        .annotate(_d=Cast(Distance("location", outer), FloatField()))
-        .values("kind")
-        .annotate(_min=Min("_d"))
-        .values("_min")
+    filterset = filterset_class(
+        _as_query_dict(query), queryset=model.objects.all(), municipality_choices=choices
     )
-    return Subquery(nearest, output_field=FloatField())
+    if not filterset.is_valid():  # the request form validated the same values: a bug
+        raise ValueError(f"invalid search {query!r}: {filterset.errors.as_json()}")
+    searched = filterset.qs.query
+    target = rows.query
+    change_map = {searched.base_table: target.base_table}
+    joins = [
+        (alias, join)
+        for alias, join in list(searched.alias_map.items())[1:]
+        if searched.alias_refcount[alias]
+    ]
+    for _alias, join in joins:
+        field = join.join_field
+        if not (
+            isinstance(join, Join)
+            and join.filtered_relation is None
+            and getattr(field, "concrete", False)
+            and (field.many_to_one or field.one_to_one)
+        ):
+            return Q(pk__in=filterset.qs.order_by().values("pk"))
+    for alias, join in joins:
+        joined = target.join(join.relabeled_clone(change_map))
+        target.promote_joins([joined])
+        change_map[alias] = joined
+    return searched.where.relabeled_clone(change_map)
 
 
-def _within_of_landmark(kind: str, metres: float) -> Q:
-    """Premises within `metres` of a landmark of `kind`: land's `near_landmark` rule, for a point.
+def _conditions(filterset_class, model, criteria: dict[str, list[dict]], rows: QuerySet) -> dict:
+    """criterion key -> its condition on `rows` (which gains the joins the conditions need)."""
+    choices = county_municipality_choices()  # once, for every FilterSet of the request
+    conditions = {}
+    for key, queries in criteria.items():
+        parts = [_search_condition(filterset_class, model, query, rows, choices) for query in queries]
+        if len(parts) == 1:
+            conditions[key] = parts[0]
+        elif all(isinstance(part, WhereNode) for part in parts):
+            conditions[key] = WhereNode(parts, connector=OR)
+        else:
+            conditions[key] = reduce(
+                operator.or_, (part if isinstance(part, Q) else Q(part) for part in parts)
+            )
+    return conditions
 
-    ST_DWithin on the landmarks' spatial index, in the stored metres on both databases.
+
+def _fail(condition) -> Case:
+    return Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _select(rows: QuerySet, conditions: dict, closeness, rough: dict, indexed: set[str]) -> list[tuple]:
+    """(pk, fails per criterion) of the best MAX_ROWS rows with at most one failure.
+
+    The ORM writes the query of the candidates, with a 0/1 column per cheap criterion and
+    their sum; the distance limits (`rough` names them: the costly criteria) are measured
+    in the statement around it, which answers in one of two ways:
+
+    - first a probe: of the PROBE_ROWS candidates closest in area that fail no cheap
+      criterion, the first MAX_ROWS that meet every distance limit. When it finds that
+      many, they are the answer (there are at least MAX_ROWS matches, and none further away
+      can come before them), and distances were measured for at most PROBE_ROWS rows
+      whatever the number of listings;
+    - otherwise every candidate is scored, each distance measured once (a column of a
+      fenced subquery), and the matches and near misses sorted by failures and closeness.
+
+    (On PostgreSQL `OFFSET 0`, and the probe's LIMIT, keep the planner from measuring
+    distances below the sort, or twice.)
+
+    The candidates' WHERE leaves out, before any distance is measured, the rows that fail
+    two criteria by cheap tests: each criterion's own condition, and for a distance limit
+    `rough`, a box that every listing within the limit lies in. A row that fails at most
+    one criterion meets at least one of any two, so for each pair of the criteria an index
+    can answer (`indexed`, and the boxes) "this one or that one" is added too: the planner
+    reads the rows of the most selective pair from the indexes (e.g. warehouses, or
+    premises near a motorway junction) instead of every listing.
     """
-    return Q(Exists(Landmark.objects.filter(kind=kind, location__dwithin=(OuterRef("location"), metres))))
-
-
-def _fails(conditions: dict[str, Q]) -> dict:
-    return {
-        f"fail_{key}": Case(When(condition, then=Value(0)), default=Value(1), output_field=IntegerField())
+    keys = list(conditions)
+    base = rows.query.get_initial_alias()
+    # The costly criteria, as conditions on the candidates' columns (a distance filter
+    # reads the listing's geometry); any other criterion is a column of the candidates.
+    costly = {
+        key: condition.relabeled_clone({base: "candidates"})
         for key, condition in conditions.items()
+        if key in rough and isinstance(condition, WhereNode)
+    }
+    plain = [key for key in keys if key not in costly]
+    columns = {
+        col.target.column: col.target
+        for condition in costly.values()
+        for col in _columns(condition)
+        if col.alias == "candidates"
+    }
+    inner = rows.order_by().annotate(**{f"fail_{key}": _fail(conditions[key]) for key in plain})
+    cheap = {key: rough.get(key, conditions[key]) for key in keys}
+    if len(cheap) >= 2:
+        inner = inner.alias(_necessary=_sum(_fail(c) for c in cheap.values())).filter(_necessary__lte=1)
+    either = [cheap[key] for key in keys if key in indexed or key in rough][:MAX_PAIRED]
+    for i, first in enumerate(either):
+        for second in either[i + 1 :]:
+            inner = inner.filter(Q(first) | Q(second))
+    inner = inner.annotate(
+        closeness=closeness,
+        _cheap=_sum(F(f"fail_{key}") for key in plain),
+        # the raw columns (not a geometry's SELECT format), for the distance tests
+        **{
+            f"_column_{i}": ExpressionWrapper(F(field.name), output_field=BinaryField())
+            for i, field in enumerate(columns.values())
+        },
+    )
+    selected = ["pk", "closeness", "_cheap", *(f"fail_{key}" for key in plain)]
+    selected += [f"_column_{i}" for i in range(len(columns))]
+    sql, params = inner.values_list(*selected).query.sql_with_params()
+
+    connection = connections[inner.db]
+    compiler = inner.query.get_compiler(connection=connection)
+    q = connection.ops.quote_name
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    names = ", ".join(
+        q(n) for n in ["pk", "closeness", "_cheap", *(f"fail_{key}" for key in plain), *columns]
+    )
+    tests = {key: compiler.compile(condition) for key, condition in costly.items()}
+    test_params = [p for _sql, test_params_ in tests.values() for p in test_params_]
+
+    def flags(costly_sql: dict) -> str:
+        return "".join(
+            f", {q('fail_' + key)}" if key in plain else f", {costly_sql[key]} AS {q('fail_' + key)}"
+            for key in keys
+        )
+
+    all_met = " AND ".join(test for test, _params in tests.values()) or "1 = 1"
+    fails = {key: f"CASE WHEN {test} THEN 0 ELSE 1 END" for key, (test, _params) in tests.items()}
+    total = " + ".join(["_cheap", *(q("fail_" + key) for key in costly)])
+    limit, probe = int(MAX_ROWS), int(PROBE_ROWS)
+    # Only the ORM's SQL (of the candidates and of the distance tests) and our own column
+    # names go into the text; every value the request brings is a parameter.
+    statement = (
+        f"WITH candidates({names}) AS NOT MATERIALIZED ({sql}), "  # noqa: S608
+        f"probe AS MATERIALIZED (SELECT pk, closeness{flags(dict.fromkeys(costly, '0'))} "
+        f"FROM (SELECT * FROM candidates WHERE _cheap = 0 ORDER BY closeness, pk LIMIT {probe}) candidates "
+        f"WHERE {all_met} ORDER BY closeness, pk LIMIT {limit}) "
+        f"SELECT pk{''.join(', ' + q('fail_' + key) for key in keys)} FROM ("
+        f"SELECT probe.*, 0 AS _total FROM probe WHERE (SELECT COUNT(*) FROM probe) = {limit} "
+        f"UNION ALL SELECT pk, closeness{''.join(', ' + q('fail_' + key) for key in keys)}, {total} FROM ("
+        f"SELECT pk, closeness, _cheap{flags(fails)} FROM candidates "
+        f"WHERE (SELECT COUNT(*) FROM probe) < {limit}{fence}) scored"
+        f") ranked WHERE _total <= 1 ORDER BY _total, closeness, pk LIMIT {limit}"
+    )
+    with connection.cursor() as cursor:
+        # The tests' parameters twice: in the probe's WHERE, then in the scored columns
+        # (both in the order of `keys`).
+        cursor.execute(statement, [*params, *test_params, *test_params])
+        return cursor.fetchall()
+
+
+def _columns(node):
+    """The columns (Col) that a condition reads."""
+    if isinstance(node, Col):
+        yield node
+    elif isinstance(node, WhereNode):
+        for child in node.children:
+            yield from _columns(child)
+    elif hasattr(node, "get_source_expressions"):
+        for expression in node.get_source_expressions():
+            yield from _columns(expression)
+
+
+def _rough_distances(request, field: str) -> dict:
+    """criterion key -> a cheap condition that every listing within the request's limit meets."""
+    return {
+        f"distance_{kind}": within_distance_of_any(
+            Landmark.objects.filter(kind=kind), field, float(getattr(request, name)) * 1000, roughly=True
+        )
+        for name, kind in DISTANCE_KINDS.items()
+        if getattr(request, name) is not None
     }
 
 
-def _total(keys) -> F | Value:
+def _sum(expressions):
     total = Value(0)
-    for key in keys:
-        total = total + F(f"fail_{key}")
+    for expression in expressions:
+        total = total + expression
     return total
-
-
-def _select(qs, conditions: dict[str, Q], closeness) -> list[tuple]:
-    """The first query: (pk, fails per criterion) of the best MAX_ROWS rows with at most one failure.
-
-    Only criteria are evaluated here; the costly figures (distances, WGS84 positions) are
-    computed afterwards for these rows alone. The ORM writes the inner query (one 0/1 column
-    per criterion); the outer query sums, filters and orders those columns by name, so each
-    criterion's subquery is evaluated once, not again in WHERE and ORDER BY. On PostgreSQL
-    `OFFSET 0` keeps the planner from folding the inner query back into the outer one.
-    """
-    keys = [f"fail_{key}" for key in conditions]
-    inner = qs.order_by().annotate(**_fails(conditions)).annotate(closeness=closeness)
-    sql, params = inner.values_list("pk", "closeness", *keys).query.sql_with_params()
-    connection = connections[inner.db]
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    quoted = [connection.ops.quote_name(k) for k in keys]
-    # Without criteria every visible listing matches: nothing to sum (and ORDER BY 0 would
-    # name a column by position).
-    fails = " + ".join(quoted) if quoted else None
-    # Only the ORM's SQL and the quoted names of our own criteria go into the text; every
-    # value the request brings is a parameter of the ORM's SQL.
-    outer = (
-        f"SELECT pk{''.join(', ' + q for q in quoted)} FROM ({sql}{fence}) candidates "  # noqa: S608
-        + (f"WHERE {fails} <= 1 ORDER BY {fails}, " if fails else "ORDER BY ")
-        + f"closeness, pk LIMIT {int(MAX_ROWS)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(outer, params)
-        return cursor.fetchall()
 
 
 def _with_failures(selected: list[tuple], rows, keys: list[str]) -> list:
@@ -365,16 +499,22 @@ def _with_failures(selected: list[tuple], rows, keys: list[str]) -> list:
     return ordered
 
 
+def _with_landmarks(detail: QuerySet, field: str) -> QuerySet:
+    """`detail` with, per kind of landmark, the nearest one's position (to name it)."""
+    return detail.annotate(
+        **{
+            f"at_{kind}": nearest_position(Landmark.objects.filter(kind=kind), field)
+            for kind in LandmarkKind.values
+        }
+    )
+
+
 def _premises_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]:
-    criteria = premises_criteria(request)
-    conditions = {key: _meeting(PremisesFilterSet, Premises, queries) for key, queries in criteria.items()}
-    for name, kind in DISTANCE_KINDS.items():
-        limit = getattr(request, name)
-        if limit is not None:
-            conditions[f"distance_{kind}"] = _within_of_landmark(kind, float(limit) * 1000)
-    base = Premises.objects.visible()
+    rows = Premises.objects.visible()
     if only is not None:
-        base = base.filter(pk__in=only)
+        rows = rows.filter(pk__in=only)
+    rows = rows.all()  # its own query, which the conditions may add a join to
+    conditions = _conditions(PremisesFilterSet, Premises, premises_criteria(request), rows)
     target = _target(request.area_min_m2, request.area_max_m2)
     closeness = (
         Abs(
@@ -386,7 +526,7 @@ def _premises_rows(request, only: list[int] | None = None) -> tuple[list, list[s
         if target is not None
         else Value(0.0)
     )
-    selected = _select(base, conditions, closeness)
+    selected = _select(rows, conditions, closeness, _rough_distances(request, "location"), PREMISES_INDEXED)
     if not selected:
         return [], list(conditions)
     detail = (
@@ -395,19 +535,21 @@ def _premises_rows(request, only: list[int] | None = None) -> tuple[list, list[s
         .for_cards()
         .with_wgs84()
         .annotate(sx=ST_X("location"), sy=ST_Y("location"))
-        .annotate(**{f"d_{kind}": _nearest_landmark_m(kind, "location") for kind in LandmarkKind.values})
     )
+    for kind in LandmarkKind.values:
+        detail = detail.with_distance_to(kind, f"d_{kind}")
+    detail = _with_landmarks(detail, "location")
     return _with_failures(selected, detail, list(conditions)), list(conditions)
 
 
 def _land_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]:
-    criteria = land_criteria(request)
-    conditions = {key: _meeting(LandPlotFilterSet, LandPlot, queries) for key, queries in criteria.items()}
+    rows = LandPlot.objects.visible()
+    if only is not None:
+        rows = rows.filter(pk__in=only)
+    rows = rows.all()
+    conditions = _conditions(LandPlotFilterSet, LandPlot, land_criteria(request), rows)
     if request.land_min_kw is not None:
         conditions["electricity"] = Q(electricity_kw__gte=request.land_min_kw)
-    base = LandPlot.objects.visible()
-    if only is not None:
-        base = base.filter(pk__in=only)
     low = float(request.land_area_min_ha) * 10000 if request.land_area_min_ha is not None else None
     high = float(request.land_area_max_ha) * 10000 if request.land_area_max_ha is not None else None
     target = _target(low, high)
@@ -416,7 +558,7 @@ def _land_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]
         if target is not None
         else Value(0.0)
     )
-    selected = _select(base, conditions, closeness)
+    selected = _select(rows, conditions, closeness, _rough_distances(request, "geom"), LAND_INDEXED)
     if not selected:
         return [], list(conditions)
     spot = Transform("spot", WGS84)
@@ -431,6 +573,7 @@ def _land_rows(request, only: list[int] | None = None) -> tuple[list, list[str]]
         # land's own annotation, copied to a name per kind before the next one replaces it
         detail = detail.with_distance_to(kind)
         detail = detail.annotate(**{f"d_{kind}": F("landmark_distance_m")})
+    detail = _with_landmarks(detail, "geom")
     return _with_failures(selected, detail, list(conditions)), list(conditions)
 
 
@@ -445,36 +588,77 @@ def _target(low, high) -> float | None:
 
 
 # --- explaining and scoring ----------------------------------------------------------------
-def _landmark_names(rows_by_kind: dict[str, tuple[list, str]]) -> dict:
-    """{(row pk, geometry field, landmark kind): name}: the landmark at each row's nearest distance.
+def _landmark_names(rows_by_kind: dict[str, list]) -> dict:
+    """{(kind of listing, row pk, landmark kind): name}: the landmark at each row's nearest position.
 
-    The distance comes from the database; here only its landmark is found. The distance to a
-    geometry's bounding box is never more than the distance to the geometry, so only the
-    landmarks within the found distance of the box can be the one (usually exactly one), and
-    GEOS measures just those.
+    The database measured the distance to the nearest landmark of each kind and gave its
+    position (`brorebro.spatial.nearest_position`); of landmarks at one position, the first
+    by name is named. One query, for the names.
     """
+    at_position: dict[tuple, str] = {}
     by_kind: dict[str, list] = {}
-    for landmark in Landmark.objects.all():  # the one query for names; a few hundred at most
-        by_kind.setdefault(landmark.kind, []).append((landmark.location.x, landmark.location.y, landmark))
+    for kind, name, x, y in _landmark_points():
+        at_position.setdefault((kind, x, y), name)
+        by_kind.setdefault(kind, []).append((x, y, name))
     names = {}
-    for rows, field_name in rows_by_kind.values():
+    for listing_kind, rows in rows_by_kind.items():
         for row in rows:
-            geom = getattr(row, field_name)
-            xmin, ymin, xmax, ymax = geom.extent
             for kind in LandmarkKind.values:
-                metres = getattr(row, f"d_{kind}")
-                if metres is None:
+                position = point_xy(getattr(row, f"at_{kind}"))
+                if position is None:
                     continue
-                near = [
-                    landmark
-                    for x, y, landmark in by_kind.get(kind, ())
-                    if math.hypot(max(xmin - x, 0.0, x - xmax), max(ymin - y, 0.0, y - ymax)) <= metres + 0.01
-                ]
-                if len(near) > 1:
-                    near.sort(key=lambda landmark: abs(landmark.location.distance(geom) - metres))
-                if near:
-                    names[(row.pk, field_name, kind)] = near[0].name
+                x, y = position
+                name = at_position.get((kind, x, y))
+                if name is None:  # a position that did not come back exactly: the nearest to it
+                    name = min(by_kind.get(kind, []), key=lambda p: math.hypot(p[0] - x, p[1] - y))[2]
+                names[(listing_kind, row.pk, kind)] = name
     return names
+
+
+def _landmark_points() -> list[tuple[str, str, float, float]]:
+    """(kind, name, x, y) of every landmark, by kind and name."""
+    return [
+        (kind, name, float(x), float(y))
+        for kind, name, x, y in Landmark.objects.order_by("kind", "name")
+        .annotate(_x=ST_X("location"), _y=ST_Y("location"))
+        .values_list("kind", "name", "_x", "_y")
+    ]
+
+
+class _Say:
+    """The request, and its explanations' numbers, dates and messages, each formatted once.
+
+    A broad request explains 600 listings with some eight numbers and messages each; the
+    same limits, budgets and labels recur, and Django's number formatting and gettext cost
+    microseconds a call (more than the matching query's share per listing).
+    """
+
+    def __init__(self, request):
+        self.request = request
+        self.chosen = {m.pk for m in request.municipalities.all()}
+        self.landmark_kinds = {key: str(label) for key, label in LandmarkKind.choices}
+        self.premises_kinds = {key: str(label) for key, label in Kind.choices}
+        self.amenities = {key: str(label) for key, label in Amenity.choices}
+        self._numbers: dict = {}
+        self._messages: dict = {}
+        self._dates: dict = {}
+
+    def num(self, value, decimals: int | None = None) -> str:
+        key = (str(value), decimals)  # num() reads a value through str()
+        if key not in self._numbers:
+            self._numbers[key] = num(value) if decimals is None else num(value, decimals)
+        return self._numbers[key]
+
+    def _(self, message: str) -> str:
+        if message not in self._messages:
+            self._messages[message] = _(message)
+        return self._messages[message]
+
+    def date(self, day, format_string: str) -> str:
+        key = (day, format_string)
+        if key not in self._dates:
+            self._dates[key] = date_format(day, format_string)
+        return self._dates[key]
 
 
 def _closeness(value: float, target: float) -> float:
@@ -502,8 +686,8 @@ def _limit_status(value, limit) -> str:
     return NEAR_MISS if value <= limit * (1 + NEAR) else NOT_MET
 
 
-def _explain_distances(request, candidate: Candidate, checks: list[Check]) -> float:
-    labels = dict(LandmarkKind.choices)
+def _explain_distances(say: _Say, candidate: Candidate, checks: list[Check]) -> float:
+    request, labels = say.request, say.landmark_kinds
     parts = []
     for name, kind in DISTANCE_KINDS.items():
         limit = getattr(request, name)
@@ -517,8 +701,8 @@ def _explain_distances(request, candidate: Candidate, checks: list[Check]) -> fl
                     f"distance_{kind}",
                     str(labels[kind]),
                     NOT_MET,
-                    _("No %(kind)s is known (max %(max)s km)")
-                    % {"kind": str(labels[kind]).lower(), "max": num(limit)},
+                    say._("No %(kind)s is known (max %(max)s km)")
+                    % {"kind": str(labels[kind]).lower(), "max": say.num(limit)},
                 )
             )
             parts.append(0.0)
@@ -530,8 +714,8 @@ def _explain_distances(request, candidate: Candidate, checks: list[Check]) -> fl
                 f"distance_{kind}",
                 str(labels[kind]),
                 status,
-                _("%(km)s km to %(name)s (max %(max)s km)")
-                % {"km": num(metres / 1000, 1), "name": landmark, "max": num(limit)},
+                say._("%(km)s km to %(name)s (max %(max)s km)")
+                % {"km": say.num(metres / 1000, 1), "name": landmark, "max": say.num(limit)},
             )
         )
         parts.append(max(0.0, 1 - metres / limit_m) if limit_m else 0.0)
@@ -543,13 +727,14 @@ def _explain_distances(request, candidate: Candidate, checks: list[Check]) -> fl
     return max(0.0, 1 - motorway[0] / (REFERENCE_MOTORWAY_KM * 1000))
 
 
-def _municipality_check(request, listing, checks: list[Check], chosen: set[int]) -> None:
-    if chosen:
-        status = MET if listing.municipality_id in chosen else NOT_MET
-        checks.append(Check("municipality", _("Municipality"), status, listing.municipality.name))
+def _municipality_check(say: _Say, listing, checks: list[Check]) -> None:
+    if say.chosen:
+        status = MET if listing.municipality_id in say.chosen else NOT_MET
+        checks.append(Check("municipality", say._("Municipality"), status, listing.municipality.name))
 
 
-def _availability(request, listing, checks: list[Check]) -> float:
+def _availability(say: _Say, listing, checks: list[Check]) -> float:
+    request = say.request
     when = getattr(listing, "available_from", None)
     if request.wanted_by is None:
         return 1.0 if when is None or when <= date.today() else 0.5
@@ -559,39 +744,39 @@ def _availability(request, listing, checks: list[Check]) -> float:
         status = NEAR_MISS if when <= request.wanted_by + timedelta(days=NEAR_DAYS) else NOT_MET
         part = 0.5
     text = (
-        _("Available now")
+        say._("Available now")
         if when is None or when <= date.today()
-        else _("Available from %(date)s") % {"date": date_format(when, "j F Y")}
+        else say._("Available from %(date)s") % {"date": say.date(when, "j F Y")}
     )
     checks.append(
         Check(
             "available",
-            _("Available by"),
+            say._("Available by"),
             status,
-            f"{text} ({_('needed by %(date)s') % {'date': date_format(request.wanted_by, 'j F Y')}})",
+            f"{text} ({say._('needed by %(date)s') % {'date': say.date(request.wanted_by, 'j F Y')}})",
         )
     )
     return part
 
 
-def _explain_premises(request, candidate: Candidate, chosen: set[int]) -> None:
-    listing, checks = candidate.listing, []
-    kinds = dict(Kind.choices)
+def _explain_premises(say: _Say, candidate: Candidate) -> None:
+    request, listing, checks = say.request, candidate.listing, []
+    kinds = say.premises_kinds
     if request.premises_kinds:
         status = MET if listing.kind in request.premises_kinds else NOT_MET
         checks.append(
-            Check("kind", _("Type of premises"), status, str(kinds.get(listing.kind, listing.kind)))
+            Check("kind", say._("Type of premises"), status, str(kinds.get(listing.kind, listing.kind)))
         )
     want_low, want_high = request.area_min_m2, request.area_max_m2
     if want_low is not None or want_high is not None:
         status = _range_status(listing.area_min_m2, listing.area_max_m2, want_low, want_high)
-        wanted = _range_text(want_low, want_high, "m²")
+        wanted = _range_text(say, want_low, want_high, "m²")
         checks.append(
             Check(
                 "area",
-                _("Area"),
+                say._("Area"),
                 status,
-                _("%(area)s (wanted %(wanted)s)") % {"area": candidate.area_text, "wanted": wanted},
+                say._("%(area)s (wanted %(wanted)s)") % {"area": candidate.area_text, "wanted": wanted},
             )
         )
     target = _target(want_low, want_high)
@@ -603,65 +788,67 @@ def _explain_premises(request, candidate: Candidate, chosen: set[int]) -> None:
     if request.tenure != "either":
         wanted_tenure = Tenure.RENT if request.tenure == "rent" else Tenure.SALE
         status = MET if listing.tenure == wanted_tenure else NOT_MET
-        checks.append(Check("tenure", _("Rent or buy"), status, str(listing.get_tenure_display())))
+        checks.append(Check("tenure", say._("Rent or buy"), status, str(listing.get_tenure_display())))
     price_part = 0.5
     budget, price = None, None
     if listing.tenure == Tenure.RENT and request.tenure != "buy" and request.rent_budget is not None:
         budget, price = request.rent_budget, listing.rent_sek_per_m2_year
-        unit = _("SEK per m² and year")
+        unit = say._("SEK per m² and year")
     elif listing.tenure == Tenure.SALE and request.tenure != "rent" and request.price_budget is not None:
         budget, price = request.price_budget, listing.price_sek
-        unit = _("SEK")
+        unit = say._("SEK")
     if budget is not None:
         status = _limit_status(price, budget)
-        shown = num(price) if price is not None else _("not stated")
+        shown = say.num(price) if price is not None else say._("not stated")
         checks.append(
             Check(
                 "budget",
-                _("Budget"),
+                say._("Budget"),
                 status,
-                _("%(price)s %(unit)s (budget %(budget)s)")
-                % {"price": shown, "unit": unit, "budget": num(budget)},
+                say._("%(price)s %(unit)s (budget %(budget)s)")
+                % {"price": shown, "unit": unit, "budget": say.num(budget)},
             )
         )
         if price is not None and budget:
             price_part = max(0.0, 1 - 0.5 * price / budget)
     elif request.rent_budget is not None or request.price_budget is not None:
-        checks.append(Check("budget", _("Budget"), NOT_MET, _("No price within the budget for this tenure")))
-    availability_part = _availability(request, listing, checks)
+        checks.append(
+            Check("budget", say._("Budget"), NOT_MET, say._("No price within the budget for this tenure"))
+        )
+    availability_part = _availability(say, listing, checks)
     if request.amenities:
         missing = [a for a in request.amenities if a not in listing.amenities]
-        labels = dict(Amenity.choices)
+        labels = say.amenities
         if not missing:
             status, text = MET, ", ".join(str(labels[a]) for a in request.amenities)
         else:
             status = NEAR_MISS if len(missing) == 1 and len(request.amenities) > 1 else NOT_MET
-            text = _("Missing: %(list)s") % {"list": ", ".join(str(labels[a]) for a in missing)}
-        checks.append(Check("amenities", _("Must have"), status, text))
-    _municipality_check(request, listing, checks, chosen)
-    distance_part = _explain_distances(request, candidate, checks)
+            text = say._("Missing: %(list)s") % {"list": ", ".join(str(labels[a]) for a in missing)}
+        checks.append(Check("amenities", say._("Must have"), status, text))
+    _municipality_check(say, listing, checks)
+    distance_part = _explain_distances(say, candidate, checks)
     nice = list(request.nice_amenities or [])
     nice_part = sum(1 for a in nice if a in listing.amenities) / len(nice) if nice else 0.5
     candidate.checks = checks
     candidate.score = _score(area_part, price_part, availability_part, distance_part, nice_part)
 
 
-def _explain_land(request, candidate: Candidate, chosen: set[int]) -> None:
-    listing, checks = candidate.listing, []
+def _explain_land(say: _Say, candidate: Candidate) -> None:
+    request, listing, checks = say.request, candidate.listing, []
     if request.land_purposes:
         status = MET if set(listing.purposes) & set(request.land_purposes) else NOT_MET
-        checks.append(Check("purpose", _("Permitted use"), status, ", ".join(listing.purpose_labels)))
+        checks.append(Check("purpose", say._("Permitted use"), status, ", ".join(listing.purpose_labels)))
     low = float(request.land_area_min_ha) * 10000 if request.land_area_min_ha is not None else None
     high = float(request.land_area_max_ha) * 10000 if request.land_area_max_ha is not None else None
     if low is not None or high is not None:
         status = _range_status(listing.area_m2, listing.area_m2, low, high)
-        wanted = _range_text(request.land_area_min_ha, request.land_area_max_ha, "ha")
+        wanted = _range_text(say, request.land_area_min_ha, request.land_area_max_ha, "ha")
         checks.append(
             Check(
                 "area",
-                _("Area"),
+                say._("Area"),
                 status,
-                _("%(area)s (wanted %(wanted)s)") % {"area": candidate.area_text, "wanted": wanted},
+                say._("%(area)s (wanted %(wanted)s)") % {"area": candidate.area_text, "wanted": wanted},
             )
         )
     target = _target(low, high)
@@ -670,14 +857,14 @@ def _explain_land(request, candidate: Candidate, chosen: set[int]) -> None:
     if request.land_price_budget is not None:
         price = listing.price_sek_per_m2
         status = _limit_status(float(price) if price is not None else None, request.land_price_budget)
-        shown = num(price) if price is not None else _("not stated")
+        shown = say.num(price) if price is not None else say._("not stated")
         checks.append(
             Check(
                 "budget",
-                _("Budget"),
+                say._("Budget"),
                 status,
-                _("%(price)s SEK per m² (budget %(budget)s)")
-                % {"price": shown, "budget": num(request.land_price_budget)},
+                say._("%(price)s SEK per m² (budget %(budget)s)")
+                % {"price": shown, "budget": say.num(request.land_price_budget)},
             )
         )
         if price is not None and request.land_price_budget:
@@ -686,18 +873,18 @@ def _explain_land(request, candidate: Candidate, chosen: set[int]) -> None:
         checks.append(
             Check(
                 "rail",
-                _("Rail siding possible"),
+                say._("Rail siding possible"),
                 MET if listing.rail_siding_possible else NOT_MET,
-                _("Yes") if listing.rail_siding_possible else _("No"),
+                say._("Yes") if listing.rail_siding_possible else say._("No"),
             )
         )
     if request.land_water_sewer:
         checks.append(
             Check(
                 "water_sewer",
-                _("Water and sewer"),
+                say._("Water and sewer"),
                 MET if listing.water_sewer else NOT_MET,
-                _("Yes") if listing.water_sewer else _("No"),
+                say._("Yes") if listing.water_sewer else say._("No"),
             )
         )
     if request.land_min_kw is not None:
@@ -708,29 +895,29 @@ def _explain_land(request, candidate: Candidate, chosen: set[int]) -> None:
             status = NEAR_MISS
         else:
             status = NOT_MET
-        shown = f"{num(kw)} kW" if kw is not None else _("not stated")
+        shown = f"{say.num(kw)} kW" if kw is not None else say._("not stated")
         checks.append(
             Check(
                 "electricity",
-                _("Electricity"),
+                say._("Electricity"),
                 status,
-                _("%(kw)s (at least %(min)s kW)") % {"kw": shown, "min": num(request.land_min_kw)},
+                say._("%(kw)s (at least %(min)s kW)") % {"kw": shown, "min": say.num(request.land_min_kw)},
             )
         )
-    _municipality_check(request, listing, checks, chosen)
-    distance_part = _explain_distances(request, candidate, checks)
+    _municipality_check(say, listing, checks)
+    distance_part = _explain_distances(say, candidate, checks)
     services = [listing.water_sewer, listing.district_heating, listing.fibre, bool(listing.electricity_kw)]
     nice_part = sum(services) / len(services)
     candidate.checks = checks
     candidate.score = _score(area_part, price_part, 1.0, distance_part, nice_part)
 
 
-def _range_text(low, high, unit: str) -> str:
+def _range_text(say: _Say, low, high, unit: str) -> str:
     if low is not None and high is not None:
-        return f"{num(low)}–{num(high)} {unit}"
+        return f"{say.num(low)}–{say.num(high)} {unit}"
     if low is not None:
-        return _("at least %(n)s %(unit)s") % {"n": num(low), "unit": unit}
-    return _("at most %(n)s %(unit)s") % {"n": num(high), "unit": unit}
+        return say._("at least %(n)s %(unit)s") % {"n": say.num(low), "unit": unit}
+    return say._("at most %(n)s %(unit)s") % {"n": say.num(high), "unit": unit}
 
 
 def _score(area: float, price: float, availability: float, distances: float, nice: float) -> int:
@@ -747,12 +934,12 @@ def match(request) -> MatchResult:
         premises_rows, premises_keys = _premises_rows(request)
     if request.wants in ("land", "either"):
         land_rows, land_keys = _land_rows(request)
-    names = _landmark_names({"premises": (premises_rows, "location"), "land": (land_rows, "geom")})
-    chosen = {m.pk for m in request.municipalities.all()}
+    names = _landmark_names({"premises": premises_rows, "land": land_rows})
+    say = _Say(request)
     matches, near = [], []
-    for kind, rows, keys, field_name, explain in (
-        ("premises", premises_rows, premises_keys, "location", _explain_premises),
-        ("land", land_rows, land_keys, "geom", _explain_land),
+    for kind, rows, keys, explain in (
+        ("premises", premises_rows, premises_keys, _explain_premises),
+        ("land", land_rows, land_keys, _explain_land),
     ):
         for row in rows:
             failed = next((key for key in keys if getattr(row, f"fail_{key}")), None)
@@ -766,12 +953,12 @@ def match(request) -> MatchResult:
                 x=row.sx,
                 y=row.sy,
                 distances={
-                    k: (getattr(row, f"d_{k}"), names.get((row.pk, field_name, k), ""))
+                    k: (getattr(row, f"d_{k}"), names.get((kind, row.pk, k), ""))
                     for k in LandmarkKind.values
                     if getattr(row, f"d_{k}") is not None
                 },
             )
-            explain(request, candidate, chosen)
+            explain(say, candidate)
             (near if failed else matches).append(candidate)
     matches.sort(key=lambda c: (-c.score, c.kind, c.listing.pk))
     near.sort(key=lambda c: (-c.score, c.kind, c.listing.pk))

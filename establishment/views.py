@@ -6,11 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from brorebro import versions
 from brorebro.inquiries import rate_limited
 from establishment import stats
 from establishment.cases import submit
@@ -26,8 +29,10 @@ COMPARE_MAX = 5
 @require_http_methods(["GET", "POST"])
 def request_form(request):
     if request.method == "POST":
-        form = RequestForm(request.POST)
-        formset = RecruitmentFormSet(request.POST, prefix="occ")
+        # The data versions read once for the form's lists (not around `submit`, which writes).
+        with versions.pinned():
+            form = RequestForm(request.POST)
+            formset = RecruitmentFormSet(request.POST, prefix="occ")
         if form.is_valid() and formset.is_valid():
             if form.is_spam:
                 # Pretend success so bots learn nothing; store nothing.
@@ -52,10 +57,48 @@ def request_form(request):
                     ),
                 )
                 return redirect(case.get_absolute_url())
-    else:
-        form = RequestForm(initial=initial_from_search(request.GET))
+        with versions.pinned():
+            return _request_page(request, form, formset, _fields(form, formset))
+    initial = initial_from_search(request.GET)
+    with versions.pinned():
+        form = RequestForm(initial=initial)
         formset = RecruitmentFormSet(prefix="occ")
-    return render(request, "establishment/request.html", {"form": form, "formset": formset})
+        fields_html = _fields(form, formset) if initial else _blank_fields(form, formset)
+        return _request_page(request, form, formset, fields_html)
+
+
+def _request_page(request, form, formset, fields_html: SafeString):
+    context = {"form": form, "formset": formset, "fields_html": fields_html}
+    return render(request, "establishment/request.html", context)
+
+
+def _fields(form: RequestForm, formset) -> SafeString:
+    """The form's fields (establishment/_request_fields.html), without the CSRF token.
+
+    Rendered in a context of their own: the same template included in the page's context
+    took a fifth longer, and the blank form's HTML is kept (`_blank_fields`).
+    """
+    html = render_to_string("establishment/_request_fields.html", {"form": form, "formset": formset})
+    return mark_safe(html)  # noqa: S308 (our own template's output, escaped by it)
+
+
+# The blank form's fields (a plain visit, the usual case), per language: (data version, HTML).
+# Besides fixed text they show the county's municipalities and the occupations, so they are
+# rendered again when those change (or for the other language); otherwise some 30 inputs
+# and 60 options were rendered on every visit. The page itself cannot be shared because of
+# its CSRF token, which stays outside. Kept in each process, not in the shared cache: a new
+# release (new labels or fields) starts with none.
+_BLANK_FIELDS: dict[str, tuple[str, SafeString]] = {}
+_BLANK_FIELDS_KINDS = ("municipalities", "skills")
+
+
+def _blank_fields(form: RequestForm, formset) -> SafeString:
+    language = get_language() or settings.LANGUAGE_CODE
+    version = versions.current(_BLANK_FIELDS_KINDS)
+    found = _BLANK_FIELDS.get(language)
+    if found is None or found[0] != version:
+        found = _BLANK_FIELDS[language] = (version, _fields(form, formset))
+    return found[1]
 
 
 def _private(response: HttpResponse) -> HttpResponse:

@@ -6,9 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from establishment.cases import record_new_matches
+from establishment.context import municipality_context
 from establishment.models import CaseStatus, KnownMatch, Recruitment
 from establishment.stats import yearly_figures
 from premises.models import Kind, PremisesStatus
@@ -51,6 +55,34 @@ def test_the_page_shows_nki_recruitment_and_programmes_per_municipality(
     assert "Yrkesförare Laxå" in section
     assert "Yrkesförare Hallsberg" not in section  # Hallsberg has no match
     assert "Inställd" not in section
+
+
+def test_the_context_nki_is_the_nki_page_figure_read_from_the_stored_units(client, laxa, orebro, hallsberg):
+    make_round(2022)
+    older = make_round(2023)
+    respond(older, hallsberg, "bygglov", *same(7, 9))  # Hallsberg's latest round is 2023
+    survey = make_round(2024)
+    respond(survey, laxa, "bygglov", *[(6, 7, 5)] * 9, *[(9, 8, 10)] * 4)
+    respond(survey, laxa, "brandskydd", *same(8, 12))
+    respond(survey, orebro, "bygglov", *same(4, 3))  # too few answers: suppressed
+    municipality_context([laxa.pk], [])  # the survey app stores its units once for the new data
+    with CaptureQueriesContext(connection) as queries:
+        rows = municipality_context([laxa.pk, orebro.pk, hallsberg.pk], []).municipalities
+    # Read from the stored units: no response is aggregated for the company's page.
+    assert not [q for q in queries.captured_queries if "surveys_response" in q["sql"]]
+    assert [(row.municipality.code, row.nki_year) for row in rows] == [
+        (hallsberg.code, 2023),
+        (laxa.code, 2024),
+        (orebro.code, 2024),
+    ]
+    for row in rows:
+        page = client.get(reverse("surveys:municipality", args=[row.municipality.code]))
+        assert page.context["latest"].year == row.nki_year
+        [total] = [r for r in page.context["area_rows"] if r["area"] is None]
+        assert row.nki == total["point"]
+    laxa_row = rows[1]
+    assert laxa_row.nki.value is not None and laxa_row.nki.ci_low < laxa_row.nki.value
+    assert rows[2].nki.suppressed
 
 
 def test_the_compare_table_shows_the_chosen_listings(client, case, premises_factory, laxa, orebro):

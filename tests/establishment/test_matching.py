@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from establishment import matching
 from establishment.matching import MET, NEAR_MISS, NOT_MET, match
 from land.models import LandmarkKind
 from premises.models import Kind, PremisesStatus, Tenure
@@ -252,3 +253,119 @@ def test_matching_takes_the_same_number_of_queries_for_one_listing_or_many(
     # selects the listings, one for their figures (and one for the premises' photos); one for
     # the landmarks' names.
     assert len(many.captured_queries) == len(one.captured_queries) <= 14
+
+
+@pytest.fixture
+def two_limits(request_factory, laxa, landmark_factory):
+    """A warehouse request with two distance limits: a junction within 10 km, an airport within 20 km."""
+    landmark_factory(kind=LandmarkKind.MOTORWAY_JUNCTION, name="E20 trafikplats Blacksta", location=at(0))
+    landmark_factory(kind=LandmarkKind.AIRPORT, name="Örebro flygplats", location=at(0, 15_000))
+    return request_factory(
+        wants="premises",
+        premises_kinds=[Kind.WAREHOUSE],
+        max_km_motorway=Decimal("10"),
+        max_km_airport=Decimal("20"),
+    )
+
+
+def test_with_two_distance_limits_a_listing_may_miss_one_of_them(two_limits, premises_factory, laxa):
+    both = warehouse(premises_factory, laxa, title="Nära båda", location=at(2000, 2000))
+    no_airport = warehouse(premises_factory, laxa, title="Nära motorvägen", location=at(2000, -9000))
+    no_junction = warehouse(premises_factory, laxa, title="Nära flygplatsen", location=at(0, 27_000))
+    warehouse(premises_factory, laxa, title="Långt från båda", location=at(60_000, -60_000))
+    warehouse(
+        premises_factory, laxa, title="Kontor nära motorvägen", kind=Kind.OFFICE, location=at(2000, -9000)
+    )
+    result = match(two_limits)
+    assert [c.listing.pk for c in result.matches] == [both.pk]
+    assert {c.listing.pk: c.failed for c in result.near_misses} == {
+        no_airport.pk: "distance_airport",
+        no_junction.pk: "distance_motorway_junction",
+    }
+    far = by_title(result.near_misses)["Nära flygplatsen"].distances[LandmarkKind.MOTORWAY_JUNCTION]
+    assert far == (pytest.approx(27_000, abs=0.01), "E20 trafikplats Blacksta")
+
+
+def test_the_nearest_landmark_is_named_the_first_by_name_of_those_at_one_place(
+    warehouse_request, premises_factory, laxa, landmark_factory
+):
+    landmark_factory(kind=LandmarkKind.MOTORWAY_JUNCTION, name="Trafikplats B", location=at(0))
+    landmark_factory(kind=LandmarkKind.MOTORWAY_JUNCTION, name="Trafikplats A", location=at(0))
+    landmark_factory(
+        kind=LandmarkKind.MOTORWAY_JUNCTION, name="Trafikplats 0 (längre bort)", location=at(-9000)
+    )
+    landmark_factory(kind=LandmarkKind.AIRPORT, name="Flygplats", location=at(5000, 5000))
+    warehouse(premises_factory, laxa, title="Lager", location=at(3000))
+    [candidate] = match(warehouse_request).matches
+    assert candidate.distances[LandmarkKind.MOTORWAY_JUNCTION] == (
+        pytest.approx(3000, abs=0.01),
+        "Trafikplats A",
+    )
+    assert candidate.distances[LandmarkKind.AIRPORT][1] == "Flygplats"
+    assert LandmarkKind.PORT not in candidate.distances  # no port is known
+
+
+def test_each_criterion_is_a_column_of_the_query_that_reads_the_listings(
+    warehouse_request, premises_factory, laxa, orebro, junction
+):
+    """Each criterion is a column of the one query that reads the listings, not a scan of its own."""
+    warehouse_request.municipalities.set([laxa, orebro])  # a criterion that joins the municipality
+    warehouse_request.rent_budget = 900  # a criterion of two searches (rent or sale)
+    warehouse_request.save()
+    warehouse(premises_factory, laxa, title="Lager")
+    with CaptureQueriesContext(connection) as queries:
+        result = match(warehouse_request)
+    assert [c.title for c in result.matches] == ["Lager"]
+    [selecting] = [q["sql"] for q in queries.captured_queries if "fail_kind" in q["sql"]]
+    table = connection.ops.quote_name("premises_premises")
+    assert selecting.count(f"FROM {table}") == 1
+    assert "fail_municipality" in selecting and "fail_budget" in selecting
+
+
+def test_with_enough_matches_the_closest_in_area_are_found_without_scoring_every_listing(
+    warehouse_request, premises_factory, laxa, junction, monkeypatch
+):
+    """The probe: MAX_ROWS matches among the PROBE_ROWS closest in area are the answer."""
+    monkeypatch.setattr(matching, "MAX_ROWS", 3)
+    monkeypatch.setattr(matching, "PROBE_ROWS", 5)
+    area = {
+        m2: warehouse(premises_factory, laxa, title=f"{m2} m²", area_min_m2=m2, area_max_m2=m2)
+        for m2 in (3500, 3400, 3300, 3200, 3100)
+    }
+    warehouse(premises_factory, laxa, title="Kontor", kind=Kind.OFFICE, area_min_m2=3500, area_max_m2=3500)
+    result = match(warehouse_request)
+    assert {c.listing.pk for c in result.matches} == {area[3500].pk, area[3400].pk, area[3300].pk}
+    assert result.near_misses == []
+
+
+def test_when_the_closest_in_area_miss_a_limit_every_listing_is_scored(
+    warehouse_request, premises_factory, laxa, junction, monkeypatch
+):
+    """Too few matches among those the probe reads: the answer is that of scoring them all."""
+    monkeypatch.setattr(matching, "MAX_ROWS", 2)
+    monkeypatch.setattr(matching, "PROBE_ROWS", 2)
+    warehouse(
+        premises_factory,
+        laxa,
+        title="Rätt storlek, långt bort",
+        area_min_m2=3500,
+        area_max_m2=3500,
+        location=at(30_000),
+    )
+    warehouse(
+        premises_factory,
+        laxa,
+        title="Nästan rätt, långt bort",
+        area_min_m2=3450,
+        area_max_m2=3450,
+        location=at(31_000),
+    )
+    fits = warehouse(premises_factory, laxa, title="Passar", area_min_m2=3000, area_max_m2=3000)
+    also = warehouse(premises_factory, laxa, title="Passar också", area_min_m2=2500, area_max_m2=2500)
+    result = match(warehouse_request)
+    assert [c.listing.pk for c in result.matches] == [fits.pk, also.pk]
+    assert result.near_misses == []  # the cap is reached by the matches
+    monkeypatch.setattr(matching, "MAX_ROWS", 3)
+    result = match(warehouse_request)
+    assert [c.title for c in result.near_misses] == ["Rätt storlek, långt bort"]
+    assert result.near_misses[0].failed == "distance_motorway_junction"

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from pypdf import PdfReader
 
+from establishment import views
 from establishment.models import EstablishmentRequest
 from land.models import LandmarkKind
 from premises.models import Kind
@@ -88,6 +89,13 @@ def test_a_valid_request_is_stored_matched_and_the_company_is_sent_its_page(
         ({"max_km_motorway": "-3"}, "max_km_motorway", "at least 0.1 km"),
         ({"area_min_m2": "lots"}, "area_min_m2", "Enter a whole number"),
         ({"occ-0-head_count": "4"}, "occ-0-occupation", "Choose the occupation"),
+        # Beyond any primary key: refused by the form, not by the database (was a server error).
+        ({"municipalities": "99999999999999999999"}, "municipalities", "is not one of the available"),
+        (
+            {"occ-0-occupation": "-99999999999999999999", "occ-0-head_count": "2"},
+            "occ-0-occupation",
+            "from the list",
+        ),
     ],
 )
 def test_an_invalid_request_shows_errors_and_stores_nothing(client, county, changes, field, message):
@@ -131,6 +139,54 @@ def test_the_search_pages_filters_fill_in_the_form(client, county):
     ).content.decode()
     assert 'name="max_km_rail_terminal" value="5' in html
     assert 'name="land_rail" id="id_land_rail" checked' in html
+
+
+FIELDS = "establishment/_request_fields.html"
+
+
+def _rendered(response) -> bool:
+    """Whether the response rendered the form's fields (rather than reusing them)."""
+    return FIELDS in [t.name for t in response.templates]
+
+
+def test_the_blank_form_is_rendered_once_per_language_and_data_version(client, county, laxa, monkeypatch):
+    monkeypatch.setattr(views, "_BLANK_FIELDS", {})
+    first = client.get("/en/establish/")
+    again = client.get("/en/establish/")
+    assert _rendered(first) and not _rendered(again)
+    assert _rendered(client.get("/sv/establish/"))  # each language its own
+    # The same page, but for the CSRF token, which is never kept.
+    token = 'name="csrfmiddlewaretoken" value="'
+
+    def without_token(response) -> str:
+        html = response.content.decode()
+        start = html.index(token) + len(token)
+        return html[:start] + html[html.index('"', start) :]
+
+    assert without_token(first) == without_token(again)
+    # What it lists changes: rendered again, and shown.
+    OccupationFactory(ssyk="8343", name_sv="Kranförare", name_en="Crane operators")
+    changed = client.get("/en/establish/")
+    assert _rendered(changed) and "Crane operators (SSYK 8343)" in changed.content.decode()
+    laxa.name = "Laxå kommun"
+    laxa.save()
+    renamed = client.get("/en/establish/")
+    assert _rendered(renamed) and ">Laxå kommun</label>" in renamed.content.decode()
+    assert not _rendered(client.get("/en/establish/"))
+
+
+def test_a_form_with_values_is_rendered_for_its_request(client, county, monkeypatch):
+    monkeypatch.setattr(views, "_BLANK_FIELDS", {})
+    client.get("/en/establish/")
+    from_search = client.get("/en/establish/?from=premises&kind=warehouse")
+    assert _rendered(from_search)
+    assert 'value="warehouse" id="id_premises_kinds_3" checked' in from_search.content.decode()
+    invalid = post(client, contact_email="not an address", area_min_m2="9000")
+    assert _rendered(invalid)
+    html = invalid.content.decode()
+    assert 'name="area_min_m2" value="9000"' in html and "name@company.se" in html
+    blank = client.get("/en/establish/")
+    assert not _rendered(blank) and 'id="id_premises_kinds_3" checked' not in blank.content.decode()
 
 
 def test_an_unknown_token_is_a_404(client, county):
