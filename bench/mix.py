@@ -36,6 +36,7 @@ def _ids(queryset, count: int) -> list[int]:
 
 
 def build_mix(scale: float) -> dict:
+    from establishment.models import EstablishmentRequest
     from land.models import LandPlot
     from premises.models import Premises
 
@@ -115,6 +116,16 @@ def build_mix(scale: float) -> dict:
         q("/en/land/feed.atom", [("purpose", "logistics")]),
     ]
 
+    # The private pages of the typical requests that `generate.py establishment` stored.
+    match_pages = [
+        f"/{'en' if i % 2 else 'sv'}/establish/r/{token}/"
+        for i, token in enumerate(
+            EstablishmentRequest.objects.filter(company_name__startswith="Bench ")
+            .order_by("pk")
+            .values_list("token", flat=True)
+        )
+    ]
+
     endpoints = [
         {"name": "healthz (floor)", "group": "floor", "urls": ["/healthz"]},
         {"name": "home page", "group": "page", "urls": ["/sv/", "/en/"]},
@@ -157,6 +168,8 @@ def build_mix(scale: float) -> dict:
         {"name": "search feeds", "group": "page", "urls": feeds},
         # A page with a form and its CSRF token: never shared, so its cold path is every request.
         {"name": "establishment request page", "group": "page", "urls": ["/sv/establish/", "/en/establish/"]},
+        # A company's private page: matches, near misses, map, context (never shared).
+        {"name": "establishment match page", "group": "page", "urls": match_pages, "hard_seconds": 90},
         # The export target is about one request over all responses: measured alone
         # first, then with 4 concurrent downloads.
         {

@@ -33,6 +33,7 @@ STEPS = [
     ("surveys", "survey responses (INSERT … SELECT)"),
     ("analyze", "VACUUM ANALYZE"),
     ("store_nki", "`store_nki`: every round's NKI units computed and stored"),
+    ("establishment", "landmarks and three establishment requests (bench/establishment_match.py)"),
     ("csv", "write the 10,000-row premises CSV"),
     ("import_created", "`import_premises` 10,000 rows (all new)"),
     ("import_updated", "`import_premises` same file again (all updates)"),
@@ -56,6 +57,8 @@ CPU_TARGETS_MS = {
 }
 COLD_SEARCH_CPU_MS = 25
 EXPORT_WALL_MS = 300
+# Issue 13: one establishment request matched (establishment.matching.match), median.
+MATCH_MS = 300
 COLD = " [cold]"
 
 
@@ -207,6 +210,8 @@ def collect(args) -> None:
         "explain": json.loads((work / f"explain-{s}.json").read_text())
         if (work / f"explain-{s}.json").exists()
         else [],
+        # bench/establishment_match.py --json-lines: one line per typical request.
+        "match": [json.loads(line) for line in _read(work / f"match-{s}.jsonl").splitlines() if line.strip()],
     }
     Path(args.out).write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(f"collected {args.out}", file=sys.stderr)
@@ -331,6 +336,15 @@ def targets(run: dict) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
+    for m in run.get("match") or []:
+        rows.append(
+            (
+                f"establishment match “{m['request']}”: median ≤ {MATCH_MS} ms",
+                f"median {fmt_ms(m['median_ms'])} ms, worst {fmt_ms(m['worst_ms'])} ms, {m['queries']} queries",
+                "PASS" if m["median_ms"] <= MATCH_MS else "MISS",
+                margin(m["median_ms"], MATCH_MS),
+            )
+        )
     total_errors = sum(e["errors"] for e in eps.values())
     total_requests = sum(e["requests"] for e in eps.values())
     mixed = load.get("mixed") or {}
@@ -393,6 +407,7 @@ def render(args) -> None:
         steps_table(runs),
         server_section(latest),
         *(load_section(r) for r in runs if r.get("load")),
+        match_table(runs),
         scaling_table(runs) if len(runs) > 1 else [],
         targets_tables(runs),
         uncommitted_notes(runs),
@@ -768,6 +783,29 @@ def growth(small: dict | None, large: dict | None) -> str:
     a = small["app_cpu_ms"] + (small.get("db_cpu_ms") or 0)
     b = large["app_cpu_ms"] + (large.get("db_cpu_ms") or 0)
     return f"× {b / a:,.2f}" if a else "–"
+
+
+def match_table(runs: list[dict]) -> list[str]:
+    """Issue 13: one establishment request matched in process, warm (bench/establishment_match.py)."""
+    rows = [(r, m) for r in runs for m in r.get("match") or []]
+    if not rows:
+        return []
+    return [
+        "## Establishment matching",
+        "",
+        "`establishment.matching.match` on each of three typical requests, in process after one",
+        "warm-up, against the generated listings and 100 landmarks of each kind",
+        "(bench/establishment_match.py, run after the load test on the same database).",
+        "",
+        "| scale | request | median ms | worst ms | queries | matches | near misses |",
+        "|---|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {scale_label(r['scale'])} | {m['request']} | {fmt_ms(m['median_ms'])} | {fmt_ms(m['worst_ms'])} "
+            f"| {m['queries']} | {m['matches']} | {m['near_misses']} |"
+            for r, m in rows
+        ),
+        "",
+    ]
 
 
 def targets_tables(runs: list[dict]) -> list[str]:
