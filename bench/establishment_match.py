@@ -125,44 +125,68 @@ def landmarks(per_kind: int, spread: bool) -> None:
         cursor.execute("ANALYZE land_landmark")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--landmarks", type=int, default=100, help="landmarks of each kind")
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--spread", action="store_true", help="landmarks all over the country")
-    args = parser.parse_args()
-    landmarks(args.landmarks, args.spread)
+def store_requests() -> list[EstablishmentRequest]:
+    """The typical requests as cases (company "Bench …"), replacing the bench's earlier ones."""
     EstablishmentRequest.objects.filter(company_name__startswith="Bench ").delete()
-    for name, fields in REQUESTS.items():
-        case = EstablishmentRequest.objects.create(
+    return [
+        EstablishmentRequest.objects.create(
             company_name=f"Bench {name}",
             contact_name="Bench",
             contact_email="bench@example.invalid",
             **fields,
         )
-        match(case)  # warm: caches, plans
-        times = []
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                result = match(case)
-                times.append((time.perf_counter() - started) * 1000)
-        print(
-            json.dumps(
-                {
-                    "request": name,
-                    "premises": Premises.objects.count(),
-                    "median_ms": round(statistics.median(times), 1),
-                    "worst_ms": round(max(times), 1),
-                    "queries": len(queries.captured_queries),
-                    "matches": len(result.matches),
-                    "near_misses": len(result.near_misses),
-                },
-                ensure_ascii=False,
-            ),
-            flush=True,
-        )
-    EstablishmentRequest.objects.filter(company_name__startswith="Bench ").delete()
+        for name, fields in REQUESTS.items()
+    ]
+
+
+def timing(case: EstablishmentRequest, runs: int) -> dict:
+    """`match(case)` warm, `runs` times: median and worst ms, queries, matches, near misses."""
+    match(case)  # warm: caches, plans
+    times = []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = match(case)
+            times.append((time.perf_counter() - started) * 1000)
+    return {
+        "request": case.company_name.removeprefix("Bench "),
+        "premises": Premises.objects.count(),
+        "median_ms": round(statistics.median(times), 1),
+        "worst_ms": round(max(times), 1),
+        "queries": len(queries.captured_queries),
+        "matches": len(result.matches),
+        "near_misses": len(result.near_misses),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--landmarks", type=int, default=100, help="landmarks of each kind")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--spread", action="store_true", help="landmarks all over the country")
+    parser.add_argument(
+        "--setup-only",
+        action="store_true",
+        help="place the landmarks and store the requests, keep them, time nothing",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the requests stored by --setup-only (make bench), keep them",
+    )
+    args = parser.parse_args()
+    if args.reuse:
+        cases = list(EstablishmentRequest.objects.filter(company_name__startswith="Bench ").order_by("pk"))
+    else:
+        landmarks(args.landmarks, args.spread)
+        cases = store_requests()
+    if args.setup_only:
+        print(f"{len(cases)} requests and {args.landmarks} landmarks of each kind stored", file=sys.stderr)
+        return
+    for case in cases:
+        print(json.dumps(timing(case, args.runs), ensure_ascii=False), flush=True)
+    if not args.reuse:
+        EstablishmentRequest.objects.filter(company_name__startswith="Bench ").delete()
 
 
 if __name__ == "__main__":

@@ -198,6 +198,9 @@ run_scale() {
   timed "$s" land $PY bench/generate.py land --scale "$s"
   timed "$s" surveys $PY bench/generate.py surveys --scale "$s"
   timed "$s" analyze $PY bench/generate.py analyze --scale "$s"
+  # Landmarks and three typical establishment requests: their private pages are in the
+  # load mix, and their matching is timed after the load test (issue 13).
+  timed "$s" establishment $PY bench/establishment_match.py --setup-only
   # As after an import of responses: the NKI units are computed once and stored.
   timed "$s" store_nki $PY manage.py store_nki
   # No entry of an earlier run (other data, other code) may answer for this one.
@@ -225,6 +228,9 @@ run_scale() {
   log "query profile ($s)"
   $PY bench/explain.py --mix "$WORK/mix-$s.json" --out "$WORK/explain-$s.json" --per-endpoint 2 \
     || log "the query profile failed"
+  log "establishment matching ($s)"
+  $PY bench/establishment_match.py --reuse --runs 7 > "$WORK/match-$s.jsonl" \
+    || log "the establishment match timing failed"
   production_env_off
 
   # The import is measured last, on the loaded database, so that the load test saw

@@ -24,6 +24,10 @@ from establishment.models import EstablishmentRequest
 from establishment.report import render_pdf, static_map
 
 COMPARE_MAX = 5
+# Matches and near misses listed on the page and in the report, each list best first; the
+# rest behind "Show all" (?all=1). The map and the counts always cover every match: a broad
+# request has hundreds, and explaining each one made a page of almost a megabyte.
+LISTED = 25
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,8 +126,13 @@ def _get_case(token: str) -> EstablishmentRequest:
 
 def _case_context(request, case: EstablishmentRequest) -> dict:
     result = match(case)
+    listed = None if request.GET.get("all") == "1" else LISTED
+    matches, near_misses = result.matches[:listed], result.near_misses[:listed]
     wanted = request.GET.getlist("compare")[:COMPARE_MAX]
-    compared = result.by_key(wanted) if wanted else result.matches[:3]
+    compared = result.by_key(wanted) if wanted else matches[:3]
+    # What can be compared: what is listed, and what the query string chose to compare.
+    choices = matches + near_misses
+    choices += [c for c in compared if c not in choices]
     occupations = [r.occupation for r in case.recruitments.all()]
     municipality_ids = result.municipality_ids | {m.pk for m in case.municipalities.all()}
     proposal = []
@@ -141,6 +150,10 @@ def _case_context(request, case: EstablishmentRequest) -> dict:
     return {
         "case": case,
         "result": result,
+        "matches": matches,
+        "near_misses": near_misses,
+        "unlisted": len(result.matches) - len(matches) + len(result.near_misses) - len(near_misses),
+        "compare_choices": choices,
         "compared": compared,
         "compare_keys": [c.key for c in compared],
         "compare_max": COMPARE_MAX,

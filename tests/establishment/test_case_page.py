@@ -192,3 +192,23 @@ def test_listings_saved_in_one_transaction_are_checked_together(
     assert KnownMatch.objects.filter(case=case, is_new=True).count() == 3
     assert len(mail.outbox) == 1
     assert all(f"Importerat lager {n}" in mail.outbox[0].body for n in range(3))
+
+
+def test_a_broad_request_lists_the_best_and_shows_the_rest_on_asking(
+    client, case, premises_factory, laxa, monkeypatch
+):
+    from establishment import views
+
+    monkeypatch.setattr(views, "LISTED", 2)
+    for n in range(4):
+        warehouse(premises_factory, laxa, f"Lager nummer {n}")
+    page = client.get(f"/en/establish/r/{case.token}/").content.decode()
+    assert "4 matches" in page
+    assert page.count('<article class="candidate"') == 2
+    assert "Show all matches and near misses (2 more listings)" in page
+    # The map and the compare choices: every match on the map, the listed ones to compare.
+    assert page.count('"title": "Lager nummer') == 4
+    assert page.count('name="compare"') == 2
+    everything = client.get(f"/en/establish/r/{case.token}/?all=1").content.decode()
+    assert everything.count('<article class="candidate"') == 4
+    assert "Show all matches" not in everything
