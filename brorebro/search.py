@@ -23,13 +23,12 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from brorebro import textsearch
-from brorebro.caching import county_municipality_choices
+from brorebro.caching import county_municipality_choices, shared
 from brorebro.spatial import BBoxField, LatLonField, RadiusField
 
 
@@ -109,6 +108,9 @@ class SearchFilterSet(django_filters.FilterSet):
     text_field = "search_text"
     # Parameters that order the hits and never narrow them.
     order_params = ("sort",)
+    # The data kinds the hits depend on (brorebro.versions). When set, the number of hits of
+    # the same filters is computed once per data version and shared (`count`).
+    cache_kinds: tuple[str, ...] = ()
 
     def __init__(self, *args, municipality_choices: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,12 +123,20 @@ class SearchFilterSet(django_filters.FilterSet):
                 municipality_filter.extra["choices"] = municipality_choices
         self._municipality_choices = municipality_choices
 
+    def count(self) -> int:
+        """The number of hits of a valid search: one COUNT, shared by every visitor, page and
+        order of the same filters for as long as the data does not change (`cache_kinds`)."""
+        if not self.cache_kinds:
+            return self.qs.count()
+        return shared(self.cache_kinds, f"{type(self).__name__}-count", self.qs.count, search_key(self.form))
+
     def ways_out(self) -> list[WayOut]:
         """For a valid search with no hits: the searches with one filter, or one search word,
         left out that do have hits, most hits first.
 
-        One COUNT per active filter and no other query; the search words share theirs. A
-        filter that only makes sense with the one left out (a distance without its
+        At most one COUNT per active filter and per search word, each the `count` of that
+        search (so shared with it: a word left out leaves a search someone may have made).
+        A filter that only makes sense with the one left out (a distance without its
         position) is left out with it.
         """
         # The same search on its first page, as a whole page.
@@ -148,34 +158,33 @@ class SearchFilterSet(django_filters.FilterSet):
             if filterset is None or query in offered:  # a pair left out from either end
                 continue
             offered.add(query)
-            count = filterset.qs.count()
+            count = filterset.count()
             if count:
                 ways.append(WayOut(count, query, label=str(self.filters[name].label or name)))
         return sorted(ways, key=lambda way: -way.count)
 
     def _ways_without_a_word(self, base: dict[str, list[str]], text: str) -> list[WayOut]:
-        """The search without each of its words, in one query: the other filters choose the
-        rows, and each word left out is one conditional COUNT over them."""
+        """The search without each of its words: the other filters, and the other words.
+
+        Each is counted as a search of its own (`count`), which lets the database use the
+        words' index; one conditional COUNT per word over the other filters' rows could not,
+        and read every visible listing (tens of milliseconds at national scale)."""
         words = textsearch.query_words(text)
-        filterset, data = self._valid_sibling(_without(base, self.text_param))
-        if not words or filterset is None:
+        _filterset, data = self._valid_sibling(_without(base, self.text_param))
+        if not words or _filterset is None:
             return []
-        rests = [" ".join(words[:index] + words[index + 1 :]) for index in range(len(words))]
-        counts = filterset.qs.order_by().aggregate(
-            **{
-                f"without_{index}": Count("pk", filter=textsearch.matching(rest, self.text_field))
-                for index, rest in enumerate(rests)
-            }
-        )
         ways = []
-        for index, (word, rest) in enumerate(zip(words, rests, strict=True)):
-            if counts[f"without_{index}"]:
-                search = {
-                    key: [rest] if key == self.text_param else data[key]
-                    for key in base
-                    if key in data or (key == self.text_param and rest)
-                }
-                ways.append(WayOut(counts[f"without_{index}"], f"?{_query(search).urlencode()}", word))
+        for index, word in enumerate(words):
+            rest = " ".join(words[:index] + words[index + 1 :])
+            search = {
+                key: [rest] if key == self.text_param else data[key]
+                for key in base
+                if key in data or (key == self.text_param and rest)
+            }
+            sibling = self._sibling(search)
+            count = sibling.count() if sibling.is_valid() else 0
+            if count:
+                ways.append(WayOut(count, f"?{_query(search).urlencode()}", word))
         return ways
 
     def _valid_sibling(self, data: dict[str, list[str]]) -> tuple[SearchFilterSet | None, dict]:

@@ -97,6 +97,8 @@ class LandSearchForm(forms.Form):
 
 
 class LandPlotFilterSet(SearchFilterSet):
+    cache_kinds = ("land", "municipalities")
+
     q = django_filters.CharFilter(
         label=_("Search words"),
         method="filter_q",

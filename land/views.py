@@ -36,7 +36,7 @@ from land.geojson import feature_collection
 from land.models import Landmark, LandmarkKind, LandPlot
 
 # The data a land search answer depends on (the keys of its shared responses and values).
-CACHE_KINDS = ("land", "municipalities")
+CACHE_KINDS = LandPlotFilterSet.cache_kinds
 
 
 def visible_plots():

@@ -126,6 +126,12 @@ class PremisesSearchForm(forms.Form):
 
 
 class PremisesFilterSet(SearchFilterSet):
+    # The premises, the municipalities, and the land app's landmarks that the "within (km) of
+    # a motorway junction / rail terminal / airport" filters measure to. (Place names in
+    # "near" resolve against data of several kinds; those keys also carry the listings'
+    # five-minute time slot.)
+    cache_kinds = ("premises", "municipalities", "land")
+
     q = filters.CharFilter(
         label=_("Search words"),
         method="filter_text",

@@ -184,7 +184,9 @@ class Premises(Listing):
         max_length=200,
         blank=True,
         validators=[validate_single_line],
-        help_text=_("Leave empty if there is no English title; English pages then say that the text is Swedish."),
+        help_text=_(
+            "Leave empty if there is no English title; English pages then say that the text is Swedish."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     status = models.CharField(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from brorebro.caching import public_response, shared
+from brorebro.caching import public_response
 from brorebro.inquiries import InquiryForm, handle_inquiry
 from brorebro.search import (
     ZoomField,
@@ -31,11 +31,8 @@ from premises.filters import PremisesFilterSet
 from premises.geojson import feature_collection
 from premises.models import Kind, Premises
 
-# The data a search answer depends on: the premises, the municipalities, and the land app's
-# landmarks that the "within (km) of a motorway junction / rail terminal / airport" filters
-# measure to. (Place names in "near" resolve against data of several kinds; those keys
-# also carry the listings' five-minute time slot.)
-CACHE_KINDS = ("premises", "municipalities", "land")
+# The data a search answer depends on (the keys of its shared responses and values).
+CACHE_KINDS = PremisesFilterSet.cache_kinds
 
 
 def _filterset(request) -> PremisesFilterSet:
@@ -49,8 +46,7 @@ def search(request):
     page = page_range = None
     if filterset.is_valid():
         # The number of hits is shared by every page and order of the same search.
-        count = shared(CACHE_KINDS, "premises-count", filterset.qs.count, search_key(filterset.form))
-        page, page_range = result_page(request, filterset.qs.for_cards(), count=count)
+        page, page_range = result_page(request, filterset.qs.for_cards(), count=filterset.count())
     context = {
         "form": filterset.form,
         "page": page,

@@ -106,9 +106,9 @@ def test_ways_out_cost_one_count_per_filter(client, plots):
     with CaptureQueriesContext(connection) as counted:
         assert names(client.get(URL, query)) == set()
     counts = [q["sql"] for q in counted.captured_queries if "COUNT(" in q["sql"].upper()]
-    # The page's totals (which count the hits for the pages too), then one per filter:
-    # q (both words in one), municipality, rail.
-    assert len(counts) == 1 + 3
+    # The page's totals (which count the hits for the pages too), then one per word
+    # (lagret, kontor) and per filter (municipality, rail).
+    assert len(counts) == 1 + 2 + 2
 
 
 def test_renaming_a_plot_changes_what_is_found(plots):

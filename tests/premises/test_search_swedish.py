@@ -135,15 +135,21 @@ def test_no_way_out_is_offered_when_there_are_hits(client, listings):
     assert "ways-out" not in client.get(URL, {"q": "butik"}).content.decode()
 
 
-def test_ways_out_cost_one_count_per_filter(client, listings):
+def test_ways_out_cost_one_count_per_filter_and_word_and_are_shared(client, listings):
     query = {"q": "nora centrum", "kind": "office", "tenure": "rent"}
     with CaptureQueriesContext(connection) as counted:
         response = client.get(URL, query)
     assert titles(response) == set()
     assert "1 träff utan ordet ‘nora’" in response.content.decode()
     counts = [q["sql"] for q in counted.captured_queries if "COUNT(" in q["sql"].upper()]
-    # The page's own count, then one per filter: q (both words in one), kind and tenure.
-    assert len(counts) == 1 + 3
+    # The page's own count, then one per word (nora, centrum) and per filter (kind, tenure).
+    assert len(counts) == 1 + 2 + 2
+    # Each is the count of a search of its own, shared: the same search again (in another
+    # order) and the way out itself count nothing.
+    with CaptureQueriesContext(connection) as again:
+        assert "1 träff utan ordet ‘nora’" in client.get(URL, {**query, "sort": "area_asc"}).content.decode()
+        client.get(URL, {"q": "centrum", "kind": "office", "tenure": "rent"})
+    assert not [q["sql"] for q in again.captured_queries if "COUNT(" in q["sql"].upper()]
 
 
 # --- the stored search words are kept current ----------------------------------------------------
