@@ -17,7 +17,8 @@
 # premises, land and survey tables of that database, so its name must contain
 # "bench" unless BENCH_RESET_OK=1), else a fresh database
 # br_bench on 127.0.0.1:5432 (trust auth, user postgres), else a private cluster
-# in a temporary folder (as scripts/test.sh does). Each step of the dataset runs
+# in a temporary folder (as scripts/test.sh does). Redis (the workers' shared cache) is
+# BENCH_CACHE_URL, else redis://127.0.0.1:6379/15, else a private redis-server of its own. Each step of the dataset runs
 # under /usr/bin/time -v for wall time and peak RSS. Gunicorn serves the portal
 # with production settings (DEBUG off, secret key, collected static files), and
 # bench/load.py loads it over loopback only.
@@ -66,15 +67,7 @@ if [ ! -s "$BOUNDARIES" ]; then
 fi
 BOUNDARIES=$(realpath "$BOUNDARIES")
 
-scripts/apt-ensure.sh time
-case "$CACHE_URL" in
-  redis://*|rediss://*)
-    if ! $PY -c "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=3).ping()" "$CACHE_URL" 2>/dev/null; then
-      echo "Redis does not answer at $CACHE_URL (the workers share their cache there)." >&2
-      echo "Start redis-server, or set BENCH_CACHE_URL (BENCH_CACHE_URL=locmem:// gives each worker its own cache)." >&2
-      exit 2
-    fi ;;
-esac
+scripts/apt-ensure.sh time redis-server
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is missing" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/br-bench.XXXXXX)
@@ -82,12 +75,16 @@ RESULTS=$ROOT/bench/results
 mkdir -p "$RESULTS"
 PRIVATE_DIR=""
 GUNICORN_PID=""
+REDIS_PID_FILE=""
 USER_DB=${DATABASE_URL:-}
 
 cleanup() {
   if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
     kill "$GUNICORN_PID" 2>/dev/null || true
     wait "$GUNICORN_PID" 2>/dev/null || true
+  fi
+  if [ -n "$REDIS_PID_FILE" ] && [ -s "$REDIS_PID_FILE" ]; then
+    kill "$(cat "$REDIS_PID_FILE")" 2>/dev/null || true
   fi
   if [ -n "$PRIVATE_DIR" ]; then
     su postgres -s /bin/sh -c "$PG_BIN/pg_ctl -D '$PRIVATE_DIR/data' -m fast stop" >/dev/null 2>&1 || true
@@ -98,6 +95,29 @@ cleanup() {
 trap cleanup EXIT
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+# --- Redis: the cache the workers share ------------------------------------------------------
+redis_answers() {
+  $PY -c "import sys, redis; redis.Redis.from_url(sys.argv[1], socket_timeout=3).ping()" "$1" 2>/dev/null
+}
+case "$CACHE_URL" in
+  redis://*|rediss://*)
+    if ! redis_answers "$CACHE_URL"; then
+      if [ -n "${BENCH_CACHE_URL:-}" ]; then
+        echo "Redis does not answer at $CACHE_URL (BENCH_CACHE_URL; the workers share their cache there)." >&2
+        exit 2
+      fi
+      # As the PostgreSQL below: a private server of its own when none runs here.
+      REDIS_PORT=${BENCH_REDIS_PORT:-56379}
+      REDIS_PID_FILE=$WORK/redis.pid
+      log "starting a private Redis on 127.0.0.1:$REDIS_PORT"
+      redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --daemonize yes \
+        --dir "$WORK" --pidfile "$REDIS_PID_FILE" --logfile "$WORK/redis.log"
+      export CACHE_URL="redis://127.0.0.1:$REDIS_PORT/15"
+      for _ in 1 2 3 4 5 6 7 8 9 10; do redis_answers "$CACHE_URL" && break; sleep 0.5; done
+      redis_answers "$CACHE_URL" || { echo "the private Redis did not start (see $WORK/redis.log)" >&2; exit 1; }
+    fi ;;
+esac
 
 # --- PostGIS ------------------------------------------------------------------------------
 if [ -n "$USER_DB" ]; then
