@@ -19,9 +19,9 @@
 # br_bench on 127.0.0.1:5432 (trust auth, user postgres), else a private cluster
 # in a temporary folder (as scripts/test.sh does). Redis (the workers' shared cache) is
 # BENCH_CACHE_URL, else redis://127.0.0.1:6379/15, else a private redis-server of its
-# own. Each step of the dataset runs under /usr/bin/time -v for wall time and peak RSS. Gunicorn serves the portal
-# with production settings (DEBUG off, secret key, collected static files), and
-# bench/load.py loads it over loopback only.
+# own. Each step of the dataset runs under /usr/bin/time -v for wall time and peak RSS.
+# Gunicorn serves the portal with production settings (DEBUG off, secret key, collected
+# static files), and bench/load.py loads it over loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
