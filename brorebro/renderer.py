@@ -14,7 +14,6 @@ fast path off for that name.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 
 import django.forms
@@ -91,9 +90,10 @@ def option_html(widget: dict) -> SafeString:
 class FastInputRenderer(DjangoTemplates):
     """FORM_RENDERER: the input widgets in Python, everything else through the templates."""
 
-    @cached_property
-    def _own(self) -> dict[str, bool]:
-        return {}
+    def __init__(self) -> None:
+        super().__init__()
+        # Template name -> whether Django's own forms folder provides it (checked once).
+        self._own: dict[str, bool] = {}
 
     def _is_djangos(self, template_name: str) -> bool:
         own = self._own.get(template_name)
